@@ -199,9 +199,8 @@ public final class ProviderRegistry<P extends Provider> {
      * @throws ConfigurationException if no provider is available
      */
     public P select() {
-        List<Entry<P>> entries = snapshot();
         List<ProviderDiagnostic> seen = new ArrayList<>();
-        for (Entry<P> entry : entries) {
+        for (Entry<P> entry : snapshot()) {
             ProviderDiagnostic diagnostic = diagnose(entry);
             if (diagnostic.status() == Status.AVAILABLE) {
                 return entry.provider();
