@@ -106,9 +106,11 @@ final class StoreWriter {
             throw new FlottaException(Code.UNAVAILABLE, "interrupted while waiting for the " + describe(operation)
                     + " of " + describe(key) + "; it may still be applied", e);
         } catch (ExecutionException e) {
-            // a fresh exception, so the caller's stack trace shows where the write came from
+            // a fresh exception, so the stack trace shows the caller rather than the writer thread
             if (e.getCause() instanceof FlottaException failure) {
-                throw new FlottaException(failure.code(), failure.getMessage(), failure);
+                throw failure.getCause() == null
+                        ? new FlottaException(failure.code(), failure.getMessage())
+                        : new FlottaException(failure.code(), failure.getMessage(), failure.getCause());
             }
             throw new FlottaException(Code.INTERNAL, "the " + describe(operation) + " of " + describe(key)
                     + " failed", e.getCause());

@@ -10,6 +10,7 @@ import io.flotta.spi.store.Resource;
 import io.flotta.spi.store.ResourceKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -153,6 +154,49 @@ class EmbeddedStoreConcurrencyTest {
         assertThat(before).hasSize(THREADS * 20);
         try (EmbeddedStore store = EmbeddedStoreTest.open(directory)) {
             assertThat(store.list(Kind.DEVICE)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void closingWhileWritersRunFinishesOrRefusesEveryWriteAndLosesNone() throws Exception {
+        List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger refused = new AtomicInteger();
+        AtomicInteger next = new AtomicInteger();
+        EmbeddedStore store = EmbeddedStoreTest.open(directory);
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                futures.add(pool.submit(() -> {
+                    while (true) {
+                        String name = "d" + next.getAndIncrement();
+                        try {
+                            store.create(device(name));
+                            acknowledged.add(name);
+                        } catch (FlottaException e) {
+                            assertThat(e.code()).isEqualTo(Code.UNAVAILABLE);
+                            refused.incrementAndGet();
+                            return null;
+                        }
+                    }
+                }));
+            }
+            while (acknowledged.size() < 200) {
+                Thread.sleep(1);
+            }
+            store.close();
+            for (Future<?> future : futures) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(refused.get()).isEqualTo(THREADS);
+        try (EmbeddedStore reopened = EmbeddedStoreTest.open(directory)) {
+            assertThat(reopened.list(Kind.DEVICE)).extracting(Resource::name)
+                    .containsAll(acknowledged)
+                    .hasSize(acknowledged.size());
         }
     }
 }

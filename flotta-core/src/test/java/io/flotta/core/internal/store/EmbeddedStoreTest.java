@@ -11,6 +11,10 @@ import io.flotta.spi.store.Kind;
 import io.flotta.spi.store.Resource;
 import io.flotta.spi.store.ResourceKey;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -303,5 +307,26 @@ class EmbeddedStoreTest {
         assertThatThrownBy(() -> EmbeddedStore.open(new ProviderConfig(null, Map.of())))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("directory:");
+    }
+
+    @Test
+    void aDatabaseLockedByAnotherProgramMakesWritesUnavailableUntilItLetsGo() throws Exception {
+        store.close();
+        store = EmbeddedStore.open(new ProviderConfig(directory, Map.of(EmbeddedStoreSettings.BUSY_TIMEOUT, "PT0.2S")));
+        try (Connection intruder = DriverManager.getConnection("jdbc:sqlite:" + directory.resolve("flotta.db"));
+                Statement statement = intruder.createStatement()) {
+            statement.execute("BEGIN EXCLUSIVE");
+
+            assertThatThrownBy(() -> store.create(device("d1")))
+                    .isInstanceOfSatisfying(FlottaException.class, e -> {
+                        assertThat(e.code()).isEqualTo(Code.UNAVAILABLE);
+                        assertThat(e.getCause()).isInstanceOf(SQLException.class);
+                    });
+            assertThat(store.list(Kind.DEVICE)).isEmpty();
+
+            statement.execute("ROLLBACK");
+        }
+        Resource created = store.create(device("d1"));
+        assertThat(store.list(Kind.DEVICE)).containsExactly(created);
     }
 }
