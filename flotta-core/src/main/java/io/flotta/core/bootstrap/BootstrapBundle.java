@@ -1,0 +1,97 @@
+package io.flotta.core.bootstrap;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotta.core.model.ModelJson;
+import io.flotta.core.pki.Pem;
+import io.flotta.core.pki.SecureFiles;
+import io.flotta.spi.ConfigurationException;
+import io.flotta.spi.ca.CertificateAuthority;
+import io.flotta.spi.ca.IssuedCredential;
+import io.flotta.spi.transport.ClientIdentity;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a device image carries to join a control plane: the CA certificate, the registration
+ * certificate and key (CN {@code register}, which may only enrol and register) and the server's URL.
+ *
+ * <p>On disk (a directory): {@code ca.pem}, {@code registration.pem}, {@code registration-key.pem}
+ * (mode 0600, SEC1 {@code EC PRIVATE KEY} so the upstream agent can read it), {@code bundle.json}
+ * ({@code {"server": …}}) and, for the upstream yggdrasil gateway, a {@code config.toml} naming the
+ * same files.
+ */
+public record BootstrapBundle(URI server, List<X509Certificate> caCertificates, ClientIdentity registration) {
+
+    public static final String CA_FILE = "ca.pem";
+    public static final String CERT_FILE = "registration.pem";
+    public static final String KEY_FILE = "registration-key.pem";
+    public static final String CONFIG_FILE = "bundle.json";
+
+    public BootstrapBundle {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(registration, "registration");
+        caCertificates = List.copyOf(caCertificates);
+        if (caCertificates.isEmpty()) {
+            throw new IllegalArgumentException("caCertificates must not be empty");
+        }
+    }
+
+    /** Issues a fresh registration certificate from {@code ca} and bundles it with {@code server}. */
+    public static BootstrapBundle issue(CertificateAuthority ca, URI server, Duration validity) {
+        IssuedCredential credential = ca.issueRegistration(validity);
+        return new BootstrapBundle(server, ca.trustAnchors(), new ClientIdentity(credential.key(), credential.chain()));
+    }
+
+    public void write(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            SecureFiles.writePublic(directory.resolve(CA_FILE), Pem.encodeCertificates(caCertificates));
+            SecureFiles.writePublic(directory.resolve(CERT_FILE), Pem.encodeCertificates(registration.chain()));
+            SecureFiles.writePrivate(directory.resolve(KEY_FILE), Pem.encodePrivateKey(registration.key()));
+            ObjectNode config = JsonNodeFactory.instance.objectNode();
+            config.put("server", server.toString());
+            SecureFiles.writePublic(directory.resolve(CONFIG_FILE), ModelJson.mapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(config));
+            SecureFiles.writePublic(directory.resolve("config.toml"), yggdrasilConfig(directory));
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot write the bootstrap bundle to " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static BootstrapBundle read(Path directory) {
+        try {
+            URI server = URI.create(ModelJson.mapper().readTree(directory.resolve(CONFIG_FILE).toFile())
+                    .path("server").asText());
+            List<X509Certificate> ca = Pem.readCertificates(Files.readString(directory.resolve(CA_FILE)));
+            List<X509Certificate> chain = Pem.readCertificates(Files.readString(directory.resolve(CERT_FILE)));
+            var key = Pem.readPrivateKey(Files.readString(directory.resolve(KEY_FILE)));
+            return new BootstrapBundle(server, ca, new ClientIdentity(key, chain));
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigurationException("cannot read the bootstrap bundle in " + directory
+                    + " (expected " + CONFIG_FILE + ", " + CA_FILE + ", " + CERT_FILE + ", " + KEY_FILE + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private String yggdrasilConfig(Path directory) {
+        Path abs = directory.toAbsolutePath();
+        String hostPort = server.getAuthority();
+        return String.join("\n",
+                "# Settings for the upstream yggdrasil gateway, pointing at the files of this bundle.",
+                "protocol = \"http\"",
+                "server = [\"" + hostPort + "\"]",
+                "cert-file = \"" + abs.resolve(CERT_FILE) + "\"",
+                "key-file = \"" + abs.resolve(KEY_FILE) + "\"",
+                "ca-root = [\"" + abs.resolve(CA_FILE) + "\"]",
+                "path-prefix = \"api/flotta-management/v1\"",
+                "");
+    }
+
+}

@@ -1,0 +1,91 @@
+package io.flotta.core.controlplane;
+
+import io.flotta.spi.ca.CertificateAuthority;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import javax.security.auth.x500.X500Principal;
+
+/**
+ * The device API's identity and authorization rules, in one place for every transport.
+ *
+ * <ul>
+ *   <li>Identity comes only from the leaf certificate, and only after the leaf itself verifies
+ *       against our CA (upstream trusts any chain containing a CA-signed certificate).</li>
+ *   <li>The registration certificate (CN {@code register}) may only enrol and register, and only
+ *       while valid.</li>
+ *   <li>A device certificate's CN must equal the device id named by the call (403 otherwise).</li>
+ *   <li>An expired device certificate may only renew its own registration.</li>
+ * </ul>
+ */
+public final class AccessRules {
+
+    public static final String REGISTRATION_CN = "register";
+
+    private final CertificateAuthority ca;
+    private final Clock clock;
+
+    public AccessRules(CertificateAuthority ca, Clock clock) {
+        this.ca = ca;
+        this.clock = clock;
+    }
+
+    /** The caller, or empty when there is no certificate or the leaf is not ours (answer 401). */
+    public Optional<Caller> identify(List<X509Certificate> chain) {
+        if (chain.isEmpty()) {
+            return Optional.empty();
+        }
+        X509Certificate leaf = chain.get(0);
+        if (!ca.issued(leaf)) {
+            return Optional.empty();
+        }
+        String cn = rdn(leaf.getSubjectX500Principal(), "CN");
+        if (cn == null || cn.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        boolean expired = now.isBefore(leaf.getNotBefore().toInstant()) || now.isAfter(leaf.getNotAfter().toInstant());
+        if (REGISTRATION_CN.equals(cn)) {
+            return Optional.of(new Caller(Caller.Kind.REGISTRATION, cn, null, expired, leaf));
+        }
+        String namespace = rdn(leaf.getSubjectX500Principal(), "OU");
+        if (namespace == null || namespace.isEmpty()) {
+            // our CA always writes the namespace; a device certificate without one is not ours to trust
+            return Optional.empty();
+        }
+        return Optional.of(new Caller(Caller.Kind.DEVICE, cn, namespace, expired, leaf));
+    }
+
+    /**
+     * The HTTP status refusing {@code operation} on {@code deviceId} for {@code caller}, or 0 when it
+     * is allowed.
+     */
+    public int refusal(Caller caller, Operation operation, String deviceId) {
+        boolean pairing = operation == Operation.ENROLMENT || operation == Operation.REGISTRATION;
+        if (caller.kind() == Caller.Kind.REGISTRATION) {
+            return pairing && !caller.expired() ? 0 : 401;
+        }
+        if (caller.expired() && operation != Operation.REGISTRATION) {
+            return 401;
+        }
+        if (!caller.commonName().equals(deviceId.toLowerCase(Locale.ROOT))) {
+            return 403;
+        }
+        return 0;
+    }
+
+    static String rdn(X500Principal principal, String type) {
+        // RFC 2253 form escapes commas inside values, so splitting on unescaped commas is safe
+        String name = principal.getName(X500Principal.RFC2253);
+        for (String part : name.split("(?<!\\\\),")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).trim().equalsIgnoreCase(type)) {
+                return part.substring(eq + 1).replace("\\", "");
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,420 @@
+package io.flotta.core.controlplane;
+
+import io.flotta.core.model.DeploymentSpec;
+import io.flotta.core.model.DeviceEvent;
+import io.flotta.core.model.DeviceStatus;
+import io.flotta.core.model.DeviceWorkloadStatus;
+import io.flotta.core.model.EnrolmentSpec;
+import io.flotta.core.model.ModelJson;
+import io.flotta.core.model.Tombstone;
+import io.flotta.spi.FlottaException;
+import io.flotta.spi.ca.CertificateAuthority;
+import io.flotta.spi.store.Kind;
+import io.flotta.spi.store.Resource;
+import io.flotta.spi.store.ResourceKey;
+import io.flotta.spi.store.Store;
+import io.flotta.spi.store.StoreEvent;
+import io.flotta.spi.transport.DeviceApi;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control-plane engine: keeps devices, deployments and enrolment requests in a {@link Store},
+ * signs certificates with a {@link CertificateAuthority}, and serves the device API
+ * ({@link #deviceApi()}) that transports expose. The methods here are the integrator's Java API.
+ *
+ * <pre>{@code
+ * try (ControlPlane cp = ControlPlane.builder().store(store).certificateAuthority(ca).build()) {
+ *     server = transportProvider.start(serverConfig, cp.deviceApi());
+ *     cp.applyDeployment("default", "web", spec);
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Writes use the store's optimistic concurrency and retry on conflict, so several
+ * engines may share one store (Kubernetes mode).
+ */
+public final class ControlPlane implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+    private static final int MAX_CONFLICT_RETRIES = 8;
+
+    private final Store store;
+    private final CertificateAuthority ca;
+    private final ControlPlaneOptions options;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private final Configurations configurations;
+    private final DeviceApiHandler api;
+    private final AutoCloseable storeWatch;
+
+    private ControlPlane(Builder b) {
+        this.store = Objects.requireNonNull(b.store, "store");
+        this.ca = Objects.requireNonNull(b.ca, "certificateAuthority");
+        this.options = b.options;
+        this.clock = b.clock;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "flotta-control-plane");
+            t.setDaemon(true);
+            return t;
+        });
+        this.configurations = new Configurations(store, options, scheduler);
+        this.api = new DeviceApiHandler(this, new AccessRules(ca, clock), configurations, clock);
+        this.storeWatch = store.watch(this::onStoreEvent);
+        long checkEvery = Math.max(1, options.heartbeatPeriod().toMillis() / 2);
+        scheduler.scheduleWithFixedDelay(this::markOfflineDevicesSafely, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
+        // placements may be stale after a restart (deployments changed while we were down)
+        scheduler.execute(() -> store.list(Kind.DEVICE).forEach(d -> reconcilePlacement(d.key())));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The device API to hand to a transport server. */
+    public DeviceApi deviceApi() {
+        return api;
+    }
+
+    public ControlPlaneOptions options() {
+        return options;
+    }
+
+    public CertificateAuthority certificateAuthority() {
+        return ca;
+    }
+
+    // ---------------------------------------------------------------- devices
+
+    public List<DeviceView> devices() {
+        Map<ResourceKey, Instant> seen = store.lastSeen();
+        List<DeviceView> views = new ArrayList<>();
+        for (Resource r : store.list(Kind.DEVICE)) {
+            views.add(view(r, seen.get(r.key())));
+        }
+        views.sort(Comparator.comparing(DeviceView::namespace).thenComparing(DeviceView::id));
+        return views;
+    }
+
+    public Optional<DeviceView> device(String namespace, String id) {
+        ResourceKey key = deviceKey(namespace, id);
+        return store.get(key).map(r -> view(r, store.lastSeen().get(key)));
+    }
+
+    /** Replaces the device's user labels; placement is re-evaluated. */
+    public void setDeviceLabels(String namespace, String id, Map<String, String> labels) {
+        ResourceKey key = deviceKey(namespace, id);
+        retryOnConflict(() -> {
+            Resource r = store.get(key).orElseThrow(() -> notFound("device", key));
+            store.update(r.withLabels(labels));
+        });
+    }
+
+    /**
+     * Deletes the device: its certificates are revoked, its agent is told to disconnect, its
+     * enrolment request is removed. Returns false if there was no such device.
+     */
+    public boolean deleteDevice(String namespace, String id) {
+        ResourceKey key = deviceKey(namespace, id);
+        Optional<Resource> device = store.get(key);
+        if (device.isEmpty()) {
+            return false;
+        }
+        DeviceStatus status = ModelJson.read(device.get().status(), DeviceStatus.class);
+        // the tombstone first: if we crash after it, the device is revoked but still listed, never the reverse
+        ResourceKey tombKey = new ResourceKey(Kind.TOMBSTONE, namespace, id);
+        retryOnConflict(() -> {
+            Optional<Resource> existing = store.get(tombKey);
+            List<String> serials = new ArrayList<>(status.certificateSerials());
+            existing.ifPresent(t -> serials.addAll(0, ModelJson.read(t.spec(), Tombstone.class).revokedSerials()));
+            Tombstone tombstone = new Tombstone(clock.instant(), serials.stream().distinct().toList());
+            if (existing.isPresent()) {
+                store.update(existing.get().withSpec(ModelJson.write(tombstone)));
+            } else {
+                store.create(Resource.of(Kind.TOMBSTONE, namespace, id).withSpec(ModelJson.write(tombstone)));
+            }
+        });
+        store.delete(key);
+        store.delete(enrolmentKey(id));
+        LOG.info("device {}/{} deleted; {} certificate(s) revoked", namespace, id, status.certificateSerials().size());
+        return true;
+    }
+
+    // ---------------------------------------------------------------- enrolment
+
+    public List<EnrolmentView> enrolmentRequests() {
+        List<EnrolmentView> views = new ArrayList<>();
+        for (Resource r : store.list(Kind.ENROLMENT)) {
+            EnrolmentSpec spec = ModelJson.read(r.spec(), EnrolmentSpec.class);
+            views.add(new EnrolmentView(r.name(), spec.targetNamespace(), spec.approved(), spec.requestTime()));
+        }
+        views.sort(Comparator.comparing(EnrolmentView::deviceId));
+        return views;
+    }
+
+    /** Approves the device's enrolment request; returns false if there is none. */
+    public boolean approve(String deviceId) {
+        ResourceKey key = enrolmentKey(deviceId);
+        if (store.get(key).isEmpty()) {
+            return false;
+        }
+        retryOnConflict(() -> {
+            Resource r = store.get(key).orElseThrow(() -> notFound("enrolment request", key));
+            EnrolmentSpec spec = ModelJson.read(r.spec(), EnrolmentSpec.class);
+            if (!spec.approved()) {
+                store.update(r.withSpec(ModelJson.write(spec.approve())));
+            }
+        });
+        return true;
+    }
+
+    // ---------------------------------------------------------------- deployments
+
+    /** Creates or replaces a deployment; throws INVALID_ARGUMENT naming the field when the spec is bad. */
+    public void applyDeployment(String namespace, String name, DeploymentSpec spec) {
+        spec.validated();
+        ResourceKey key = new ResourceKey(Kind.DEPLOYMENT, namespace, name);
+        String json = ModelJson.write(spec);
+        retryOnConflict(() -> {
+            Optional<Resource> existing = store.get(key);
+            if (existing.isEmpty()) {
+                store.create(Resource.of(Kind.DEPLOYMENT, namespace, name).withSpec(json));
+            } else if (!existing.get().spec().equals(json)) {
+                store.update(existing.get().withSpec(json));
+            }
+        });
+    }
+
+    public boolean deleteDeployment(String namespace, String name) {
+        return store.delete(new ResourceKey(Kind.DEPLOYMENT, namespace, name));
+    }
+
+    public List<DeploymentView> deployments() {
+        List<Resource> devices = store.list(Kind.DEVICE);
+        List<DeploymentView> views = new ArrayList<>();
+        for (Resource r : store.list(Kind.DEPLOYMENT)) {
+            Map<String, Integer> phases = new TreeMap<>();
+            for (Resource d : devices) {
+                if (!d.namespace().equals(r.namespace())) {
+                    continue;
+                }
+                for (DeviceWorkloadStatus w : ModelJson.read(d.status(), DeviceStatus.class).workloads()) {
+                    if (w.name().equals(r.name())) {
+                        phases.merge(w.phase(), 1, Integer::sum);
+                    }
+                }
+            }
+            views.add(new DeploymentView(r.namespace(), r.name(), ModelJson.read(r.spec(), DeploymentSpec.class), phases));
+        }
+        views.sort(Comparator.comparing(DeploymentView::namespace).thenComparing(DeploymentView::name));
+        return views;
+    }
+
+    // ---------------------------------------------------------------- engine internals used by the API handler
+
+    Store store() {
+        return store;
+    }
+
+    static ResourceKey deviceKey(String namespace, String id) {
+        return new ResourceKey(Kind.DEVICE, namespace, id);
+    }
+
+    ResourceKey enrolmentKey(String deviceId) {
+        return new ResourceKey(Kind.ENROLMENT, options.namespace(), deviceId);
+    }
+
+    /** Reads, changes and writes the device's status, retrying on conflicts; no write when unchanged. */
+    void updateDeviceStatus(ResourceKey key, UnaryOperator<DeviceStatus> change) {
+        retryOnConflict(() -> {
+            Resource r = store.get(key).orElseThrow(() -> notFound("device", key));
+            DeviceStatus before = ModelJson.read(r.status(), DeviceStatus.class);
+            DeviceStatus after = change.apply(before);
+            if (!after.equals(before)) {
+                store.updateStatus(r.withStatus(ModelJson.write(after)));
+            }
+        });
+    }
+
+    List<DeviceEvent> appendEvents(List<DeviceEvent> existing, List<DeviceEvent> added) {
+        if (added.isEmpty()) {
+            return existing;
+        }
+        List<DeviceEvent> all = new ArrayList<>(existing);
+        all.addAll(added);
+        int from = Math.max(0, all.size() - options.maxEvents());
+        return List.copyOf(all.subList(from, all.size()));
+    }
+
+    void retryOnConflict(Runnable write) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                write.run();
+                return;
+            } catch (FlottaException e) {
+                if (e.code() != FlottaException.Code.CONFLICT || attempt >= MAX_CONFLICT_RETRIES) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static FlottaException notFound(String what, ResourceKey key) {
+        return new FlottaException(FlottaException.Code.NOT_FOUND, what + " " + key.namespace() + "/" + key.name()
+                + " does not exist");
+    }
+
+    private DeviceView view(Resource r, Instant lastSeen) {
+        return new DeviceView(r.namespace(), r.name(), r.labels(), ModelJson.read(r.status(), DeviceStatus.class), lastSeen);
+    }
+
+    private void onStoreEvent(StoreEvent event) {
+        Resource r = event.resource();
+        switch (r.kind()) {
+            case DEPLOYMENT -> {
+                configurations.invalidateAll();
+                scheduler.execute(() -> store.list(Kind.DEVICE).stream()
+                        .filter(d -> d.namespace().equals(r.namespace()))
+                        .forEach(d -> reconcilePlacement(d.key())));
+            }
+            case DEVICE -> {
+                configurations.invalidate(r.key());
+                if (event.type() != StoreEvent.Type.DELETED) {
+                    scheduler.execute(() -> reconcilePlacement(r.key()));
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * Makes the device's status list exactly the deployments that target it: new ones as
+     * {@code Deploying}, gone ones dropped, reported phases kept.
+     */
+    private void reconcilePlacement(ResourceKey deviceKey) {
+        try {
+            Optional<Resource> device = store.get(deviceKey);
+            if (device.isEmpty()) {
+                return;
+            }
+            List<String> targeting = new ArrayList<>();
+            for (Resource dep : store.list(Kind.DEPLOYMENT)) {
+                if (dep.namespace().equals(deviceKey.namespace())
+                        && ModelJson.read(dep.spec(), DeploymentSpec.class)
+                        .targets(deviceKey.name(), device.get().labels())) {
+                    targeting.add(dep.name());
+                }
+            }
+            targeting.sort(null);
+            Instant now = clock.instant();
+            updateDeviceStatus(deviceKey, status -> {
+                Map<String, DeviceWorkloadStatus> current = new HashMap<>();
+                status.workloads().forEach(w -> current.put(w.name(), w));
+                Map<String, DeviceWorkloadStatus> next = new LinkedHashMap<>();
+                for (String name : targeting) {
+                    next.put(name, current.getOrDefault(name,
+                            new DeviceWorkloadStatus(name, DeviceWorkloadStatus.DEPLOYING, now, null)));
+                }
+                List<DeviceWorkloadStatus> list = List.copyOf(next.values());
+                return list.equals(status.workloads()) ? status : status.withWorkloads(list);
+            });
+        } catch (FlottaException e) {
+            if (e.code() != FlottaException.Code.NOT_FOUND) {
+                LOG.warn("placement of {} failed: {}", deviceKey, e.getMessage(), e);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("placement of {} failed", deviceKey, e);
+        }
+    }
+
+    private void markOfflineDevicesSafely() {
+        try {
+            markOfflineDevices();
+        } catch (RuntimeException e) {
+            LOG.warn("offline detection failed", e);
+        }
+    }
+
+    /** Marks devices offline that missed {@code offlineAfterMissed} heartbeat periods. */
+    void markOfflineDevices() {
+        Instant deadline = clock.instant().minus(options.heartbeatPeriod().multipliedBy(options.offlineAfterMissed()));
+        Map<ResourceKey, Instant> seen = store.lastSeen();
+        for (Resource r : store.list(Kind.DEVICE)) {
+            Instant last = seen.get(r.key());
+            if (last != null && last.isAfter(deadline)) {
+                continue;
+            }
+            DeviceStatus status = ModelJson.read(r.status(), DeviceStatus.class);
+            if (DeviceStatus.ONLINE.equals(status.state())) {
+                LOG.info("device {}/{} is offline (last seen {})", r.namespace(), r.name(), last);
+                try {
+                    updateDeviceStatus(r.key(), s -> s.withState(DeviceStatus.OFFLINE));
+                } catch (FlottaException e) {
+                    LOG.debug("could not mark {} offline: {}", r.key(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    int pendingLongPolls() {
+        return configurations.pendingWaiters();
+    }
+
+    @Override
+    public void close() {
+        try {
+            storeWatch.close();
+        } catch (Exception e) {
+            LOG.debug("closing the store watch failed", e);
+        }
+        configurations.close();
+        scheduler.shutdownNow();
+    }
+
+    /** Builds a {@link ControlPlane}; the store and CA are the integrator's and are not closed by it. */
+    public static final class Builder {
+        private Store store;
+        private CertificateAuthority ca;
+        private ControlPlaneOptions options = ControlPlaneOptions.builder().build();
+        private Clock clock = Clock.systemUTC();
+
+        public Builder store(Store value) {
+            this.store = value;
+            return this;
+        }
+
+        public Builder certificateAuthority(CertificateAuthority value) {
+            this.ca = value;
+            return this;
+        }
+
+        public Builder options(ControlPlaneOptions value) {
+            this.options = Objects.requireNonNull(value, "options");
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        public ControlPlane build() {
+            return new ControlPlane(this);
+        }
+    }
+}

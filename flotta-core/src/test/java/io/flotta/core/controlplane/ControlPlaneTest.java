@@ -1,0 +1,356 @@
+package io.flotta.core.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotta.core.model.DeploymentSpec;
+import io.flotta.core.model.LabelSelector;
+import io.flotta.core.model.ModelJson;
+import io.flotta.core.pki.CertificateChecks;
+import io.flotta.core.pki.Keys;
+import io.flotta.core.testkit.TestControlPlane;
+import io.flotta.core.testkit.TestControlPlane.Device;
+import io.flotta.spi.ProviderConfig;
+import io.flotta.spi.ca.CertificateAuthority;
+import io.flotta.spi.ca.CertificateSubject;
+import io.flotta.spi.ca.IssuedCredential;
+import io.flotta.spi.transport.DeviceRequest;
+import io.flotta.spi.transport.DeviceResponse;
+import io.flotta.spi.transport.Route;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ControlPlaneTest {
+
+    @TempDir
+    Path dir;
+
+    TestControlPlane t;
+
+    @BeforeEach
+    void start() {
+        t = new TestControlPlane(dir, ControlPlaneOptions.builder().heartbeatPeriod(Duration.ofSeconds(60)).build());
+    }
+
+    @AfterEach
+    void stop() {
+        t.close();
+    }
+
+    @Test
+    void enrolmentIsAcceptedThenAlreadyReported() {
+        DeviceResponse first = t.post("dev-1", t.registration.chain(), "enrolment", TestControlPlane.enrolment());
+        DeviceResponse second = t.post("dev-1", t.registration.chain(), "enrolment", TestControlPlane.enrolment());
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(second.status()).isEqualTo(208);
+        assertThat(second.body()).isEmpty();
+    }
+
+    @Test
+    void registrationSignsTheCsrWithTheSubjectSetByTheControlPlane() {
+        Device device = t.pair("Dev-Upper");
+
+        var subject = CertificateChecks.subject(device.chain().get(0)).orElseThrow();
+        assertThat(subject.commonName()).isEqualTo("dev-upper");
+        assertThat(subject.organization()).isEqualTo("flotta-operator");
+        assertThat(subject.organizationalUnit()).isEqualTo("default");
+        assertThat(t.controlPlane.device("default", "dev-upper")).isPresent();
+        assertThat(t.controlPlane.device("default", "dev-upper").get().labels())
+                .containsEntry("device.hostname", "test-host").containsEntry("device.cpu-architecture", "x86_64");
+    }
+
+    @Test
+    void configurationHasHeartbeatSettingsAndANonNullHardwareProfile() {
+        Device device = t.pair("dev-1");
+
+        DeviceResponse r = t.call(Route.DATA_IN, "dev-1", device.chain(), null);
+
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode message = TestControlPlane.json(r.body());
+        assertThat(message.path("type").asText()).isEqualTo("data");
+        assertThat(message.path("directive").asText()).isEqualTo("device");
+        JsonNode content = message.path("content");
+        assertThat(content.path("device_id").asText()).isEqualTo("dev-1");
+        assertThat(content.path("configuration").path("heartbeat").path("period_seconds").asInt()).isEqualTo(60);
+        assertThat(content.path("configuration").path("heartbeat").path("hardware_profile").isObject()).isTrue();
+        assertThat(content.path("version").asText()).isEqualTo(r.etag()).isNotEmpty();
+    }
+
+    @Test
+    void heartbeatUpdatesStatusAndLastSeenButNotTheConfigurationVersion() {
+        Device device = t.pair("dev-1");
+        String before = t.call(Route.DATA_IN, "dev-1", device.chain(), null).etag();
+
+        ObjectNode hb = JsonNodeFactory.instance.objectNode();
+        hb.put("status", "up");
+        hb.put("version", before);
+        hb.putArray("events").addObject().put("type", "warn").put("reason", "Failed").put("message", "boom");
+        DeviceResponse r = t.post("dev-1", device.chain(), "heartbeat", hb);
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).isEmpty();
+        DeviceView view = t.controlPlane.device("default", "dev-1").orElseThrow();
+        assertThat(view.lastSeen()).isNotNull();
+        assertThat(view.status().agentStatus()).isEqualTo("up");
+        assertThat(view.status().events()).extracting(e -> e.message()).containsExactly("boom");
+        assertThat(t.call(Route.DATA_IN, "dev-1", device.chain(), null).etag()).isEqualTo(before);
+    }
+
+    @Test
+    void badInputGetsTheRightStatusAndEmptyBodies() {
+        Device device = t.pair("dev-1");
+
+        assertThat(t.call(Route.DATA_OUT, "dev-1", device.chain(), "{not json".getBytes(StandardCharsets.UTF_8)).status())
+                .isEqualTo(400);
+        assertThat(t.post("dev-1", device.chain(), "no-such-directive", JsonNodeFactory.instance.objectNode()).status())
+                .isEqualTo(400);
+        // another device's id in the path
+        assertThat(t.call(Route.DATA_IN, "dev-2", device.chain(), null).status()).isEqualTo(403);
+        // the registration certificate may only enrol and register
+        assertThat(t.call(Route.DATA_IN, "dev-1", t.registration.chain(), null).status()).isEqualTo(401);
+        assertThat(t.call(Route.CONTROL_IN, "dev-1", t.registration.chain(), null).status()).isEqualTo(401);
+        assertThat(t.post("dev-1", t.registration.chain(), "heartbeat", JsonNodeFactory.instance.objectNode()).status())
+                .isEqualTo(401);
+        // no certificate at all
+        assertThat(t.call(Route.DATA_IN, "dev-1", List.of(), null).status()).isEqualTo(401);
+        // a device that was never registered
+        Device stranger = new Device("dev-9", device.keys(), List.of(t.ca.issueClient(
+                CertificateSubject.device("dev-9", "default"), Duration.ofHours(1)).certificate()));
+        assertThat(t.call(Route.DATA_IN, "dev-9", stranger.chain(), null).status()).isEqualTo(404);
+        // the ansible directive without playbooks, as upstream answers it
+        assertThat(t.post("dev-1", device.chain(), "ansible", null).status()).isEqualTo(500);
+    }
+
+    @Test
+    void certificateFromAnotherCaIsRefusedEvenWithOurCaInTheChain() {
+        t.pair("dev-1");
+        CertificateAuthority other = io.flotta.core.providers.ProviderRegistry
+                .discover(io.flotta.spi.ca.CertificateAuthorityProvider.class).select("embedded")
+                .create(ProviderConfig.of(dir.resolve("other-ca")));
+        IssuedCredential forged = other.issueClient(CertificateSubject.device("dev-1", "default"), Duration.ofHours(1));
+
+        // upstream trusted a chain if any certificate in it was ours; we trust only a verified leaf
+        List<java.security.cert.X509Certificate> chain = List.of(forged.certificate(), t.ca.trustAnchors().get(0));
+        assertThat(t.call(Route.DATA_IN, "dev-1", chain, null).status()).isEqualTo(401);
+        other.close();
+    }
+
+    @Test
+    void badCsrIsRefusedWith400() {
+        t.post("dev-1", t.registration.chain(), "enrolment", TestControlPlane.enrolment());
+        ObjectNode content = TestControlPlane.registrationContent(Keys.generateEcP256(), "dev-1");
+        String csr = content.path("certificate_request").asText();
+        // flip a character inside the base64 body: the signature no longer verifies (or it no longer parses)
+        int i = csr.indexOf('\n') + 40;
+        content.put("certificate_request", csr.substring(0, i) + (csr.charAt(i) == 'A' ? 'B' : 'A') + csr.substring(i + 1));
+
+        assertThat(t.post("dev-1", t.registration.chain(), "registration", content).status()).isEqualTo(400);
+        content.put("certificate_request", "");
+        assertThat(t.post("dev-1", t.registration.chain(), "registration", content).status()).isEqualTo(400);
+    }
+
+    @Test
+    void manualApprovalHoldsRegistrationUntilApproved() {
+        t.close();
+        t = new TestControlPlane(dir.resolve("manual"), ControlPlaneOptions.builder().autoApprove(false).build());
+        assertThat(t.post("dev-1", t.registration.chain(), "enrolment", TestControlPlane.enrolment()).status()).isEqualTo(200);
+        assertThat(t.post("dev-1", t.registration.chain(), "enrolment", TestControlPlane.enrolment()).status()).isEqualTo(200);
+        KeyPair keys = Keys.generateEcP256();
+        assertThat(t.post("dev-1", t.registration.chain(), "registration",
+                TestControlPlane.registrationContent(keys, "dev-1")).status()).isEqualTo(404);
+
+        assertThat(t.controlPlane.enrolmentRequests()).extracting(EnrolmentView::approved).containsExactly(false);
+        assertThat(t.controlPlane.approve("dev-1")).isTrue();
+
+        assertThat(t.post("dev-1", t.registration.chain(), "enrolment", TestControlPlane.enrolment()).status()).isEqualTo(208);
+        assertThat(t.post("dev-1", t.registration.chain(), "registration",
+                TestControlPlane.registrationContent(keys, "dev-1")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void renewalWithTheDeviceCertificateIsAcceptedAndTheReservedIdIsRefused() {
+        Device device = t.pair("dev-1");
+        DeviceResponse renewed = t.post("dev-1", device.chain(), "registration",
+                TestControlPlane.registrationContent(device.keys(), "dev-1"));
+        assertThat(renewed.status()).isEqualTo(200);
+        assertThat(TestControlPlane.certificate(renewed).getSerialNumber())
+                .isNotEqualTo(device.chain().get(0).getSerialNumber());
+
+        assertThat(t.post("register", t.registration.chain(), "enrolment", TestControlPlane.enrolment()).status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void expiredDeviceCertificateMayOnlyRenew() throws Exception {
+        t.close();
+        t = new TestControlPlane(dir.resolve("short"), ControlPlaneOptions.builder()
+                .deviceCertificateValidity(Duration.ofSeconds(1)).build());
+        Device device = t.pair("dev-1");
+        Thread.sleep(1500);
+
+        assertThat(t.post("dev-1", device.chain(), "heartbeat", JsonNodeFactory.instance.objectNode()).status())
+                .isEqualTo(401);
+        assertThat(t.call(Route.DATA_IN, "dev-1", device.chain(), null).status()).isEqualTo(401);
+        DeviceResponse renewed = t.post("dev-1", device.chain(), "registration",
+                TestControlPlane.registrationContent(device.keys(), "dev-1"));
+        assertThat(renewed.status()).isEqualTo(200);
+        assertThat(t.call(Route.DATA_IN, "dev-1", List.of(TestControlPlane.certificate(renewed)), null).status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void deletedDeviceIsToldToDisconnectAndItsCertificateStopsWorking() {
+        Device device = t.pair("dev-1");
+        assertThat(t.call(Route.CONTROL_IN, "dev-1", device.chain(), null).status()).isEqualTo(200);
+        assertThat(t.call(Route.CONTROL_IN, "dev-1", device.chain(), null).body()).isEmpty();
+
+        assertThat(t.controlPlane.deleteDevice("default", "dev-1")).isTrue();
+
+        DeviceResponse control = t.call(Route.CONTROL_IN, "dev-1", device.chain(), null);
+        assertThat(control.status()).isEqualTo(200);
+        JsonNode message = TestControlPlane.json(control.body());
+        assertThat(message.path("type").asText()).isEqualTo("command");
+        assertThat(message.path("content").path("command").asText()).isEqualTo("disconnect");
+        assertThat(t.call(Route.DATA_IN, "dev-1", device.chain(), null).status()).isEqualTo(404);
+        assertThat(t.post("dev-1", device.chain(), "registration",
+                TestControlPlane.registrationContent(device.keys(), "dev-1")).status()).isEqualTo(404);
+        assertThat(t.controlPlane.enrolmentRequests()).isEmpty();
+
+        // the same id may pair again; the old certificate stays revoked, the new one works
+        Device again = t.pair("dev-1");
+        assertThat(t.call(Route.CONTROL_IN, "dev-1", again.chain(), null).body()).isEmpty();
+        assertThat(TestControlPlane.json(t.call(Route.CONTROL_IN, "dev-1", device.chain(), null).body())
+                .path("content").path("command").asText()).isEqualTo("disconnect");
+    }
+
+    @Test
+    void deploymentsArePlacedBySelectorWithMatchExpressionsAndFollowLabelChanges() throws Exception {
+        Device a = t.pair("dev-a");
+        Device b = t.pair("dev-b");
+        t.controlPlane.setDeviceLabels("default", "dev-a", Map.of("zone", "north", "tier", "edge"));
+        t.controlPlane.setDeviceLabels("default", "dev-b", Map.of("zone", "south", "tier", "edge"));
+
+        LabelSelector selector = new LabelSelector(Map.of("tier", "edge"), List.of(
+                new LabelSelector.Requirement("zone", "In", List.of("north", "east")),
+                new LabelSelector.Requirement("zone", "NotIn", List.of("south")),
+                new LabelSelector.Requirement("gpu", "DoesNotExist", List.of())));
+        t.controlPlane.applyDeployment("default", "web", spec(selector, "v1"));
+
+        awaitWorkloads("dev-a", List.of("web"));
+        awaitWorkloads("dev-b", List.of());
+        assertThat(workloadNames(a)).containsExactly("web");
+        assertThat(workloadNames(b)).isEmpty();
+        assertThat(t.controlPlane.device("default", "dev-a").get().status().workloads().get(0).phase())
+                .isEqualTo("Deploying");
+
+        t.controlPlane.setDeviceLabels("default", "dev-a", Map.of("zone", "south", "tier", "edge"));
+        awaitWorkloads("dev-a", List.of());
+        assertThat(workloadNames(a)).isEmpty();
+
+        t.controlPlane.setDeviceLabels("default", "dev-b", Map.of("zone", "east", "tier", "edge"));
+        awaitWorkloads("dev-b", List.of("web"));
+        assertThat(workloadNames(b)).containsExactly("web");
+    }
+
+    @Test
+    void invalidDeploymentIsRefusedNamingTheField() {
+        DeploymentSpec bad = new DeploymentSpec(null, new LabelSelector(Map.of(), List.of(
+                new LabelSelector.Requirement("zone", "Near", List.of("x")))), "pod", pod("v1"), null, null, null, null, null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.controlPlane.applyDeployment("default", "x", bad))
+                .hasMessageContaining("deviceSelector.matchExpressions[0].operator");
+        DeploymentSpec noImage = new DeploymentSpec("dev-1", null, "pod",
+                ModelJson.mapper().createObjectNode().set("spec", ModelJson.mapper().createObjectNode()
+                        .set("containers", ModelJson.mapper().createArrayNode().add(
+                                ModelJson.mapper().createObjectNode().put("name", "c"))))),
+                null, null, null, null, null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.controlPlane.applyDeployment("default", "x", noImage))
+                .hasMessageContaining("containers[0].image");
+    }
+
+    @Test
+    void longPollReturnsAsSoonAsTheConfigurationChanges() throws Exception {
+        Device device = t.pair("dev-1");
+        String version = t.call(Route.DATA_IN, "dev-1", device.chain(), null).etag();
+
+        CompletableFuture<DeviceResponse> poll = t.controlPlane.deviceApi().handle(new DeviceRequest(Route.DATA_IN,
+                "dev-1", device.chain(), null, version, Duration.ofSeconds(30))).toCompletableFuture();
+        Thread.sleep(200);
+        assertThat(poll).isNotDone();
+
+        t.controlPlane.applyDeployment("default", "web", new DeploymentSpec("dev-1", null, "pod", pod("v1"),
+                null, null, null, null, null));
+
+        DeviceResponse r = poll.get(5, TimeUnit.SECONDS);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.etag()).isNotEqualTo(version);
+        assertThat(TestControlPlane.json(r.body()).path("content").path("workloads").get(0).path("name").asText())
+                .isEqualTo("web");
+
+        // unchanged: a short long poll ends with 304
+        DeviceResponse unchanged = t.controlPlane.deviceApi().handle(new DeviceRequest(Route.DATA_IN, "dev-1",
+                device.chain(), null, r.etag(), Duration.ofMillis(200))).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(unchanged.status()).isEqualTo(304);
+    }
+
+    @Test
+    void heartbeatsReportWorkloadPhasesAndDeploymentsAggregateThem() throws Exception {
+        Device device = t.pair("dev-1");
+        t.controlPlane.applyDeployment("default", "web", new DeploymentSpec("dev-1", null, "pod", pod("v1"),
+                null, null, null, null, null));
+        awaitWorkloads("dev-1", List.of("web"));
+
+        ObjectNode hb = JsonNodeFactory.instance.objectNode();
+        hb.putArray("workloads").addObject().put("name", "web").put("status", "Running");
+        t.post("dev-1", device.chain(), "heartbeat", hb);
+
+        assertThat(t.controlPlane.device("default", "dev-1").get().status().workloads().get(0).phase()).isEqualTo("Running");
+        assertThat(t.controlPlane.deployments()).singleElement()
+                .satisfies(d -> assertThat(d.phases()).containsEntry("Running", 1));
+    }
+
+    private DeploymentSpec spec(LabelSelector selector, String value) {
+        return new DeploymentSpec(null, selector, "pod", pod(value), null, null, null, null, null);
+    }
+
+    private static ObjectNode pod(String value) {
+        ObjectNode pod = JsonNodeFactory.instance.objectNode();
+        ObjectNode c = pod.putObject("spec").putArray("containers").addObject();
+        c.put("name", "web");
+        c.put("image", "localhost/flotta/httpd:latest");
+        c.putArray("env").addObject().put("name", "VALUE").put("value", value);
+        return pod;
+    }
+
+    private List<String> workloadNames(Device d) {
+        JsonNode content = TestControlPlane.json(t.call(Route.DATA_IN, d.id(), d.chain(), null).body()).path("content");
+        return java.util.stream.StreamSupport.stream(content.path("workloads").spliterator(), false)
+                .map(w -> w.path("name").asText()).toList();
+    }
+
+    private void awaitWorkloads(String deviceId, List<String> names) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5000;
+        List<String> actual = null;
+        while (System.currentTimeMillis() < deadline) {
+            actual = t.controlPlane.device("default", deviceId).orElseThrow().status().workloads().stream()
+                    .map(w -> w.name()).toList();
+            if (actual.equals(names)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("device " + deviceId + " lists " + actual + ", expected " + names);
+    }
+}

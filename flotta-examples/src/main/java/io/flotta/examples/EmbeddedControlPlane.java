@@ -1,0 +1,155 @@
+package io.flotta.examples;
+
+import io.flotta.core.bootstrap.BootstrapBundle;
+import io.flotta.core.controlplane.ControlPlane;
+import io.flotta.core.controlplane.ControlPlaneOptions;
+import io.flotta.core.pki.Tls;
+import io.flotta.core.providers.ProviderRegistry;
+import io.flotta.spi.ProviderConfig;
+import io.flotta.spi.ca.CertificateAuthority;
+import io.flotta.spi.ca.CertificateAuthorityProvider;
+import io.flotta.spi.ca.IssuedCredential;
+import io.flotta.spi.store.Store;
+import io.flotta.spi.store.StoreProvider;
+import io.flotta.spi.transport.TransportServer;
+import io.flotta.spi.transport.TransportServerConfig;
+import io.flotta.spi.transport.TransportServerProvider;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A whole control plane in one process: the embedded store and CA (or whichever providers are
+ * selected), the engine, and a transport server on the device port with a server certificate from
+ * the CA.
+ */
+public final class EmbeddedControlPlane implements AutoCloseable {
+
+    private final Store store;
+    private final CertificateAuthority ca;
+    private final ControlPlane controlPlane;
+    private final TransportServer server;
+    private final String host;
+
+    private EmbeddedControlPlane(Builder b) {
+        Path dir = Objects.requireNonNull(b.dataDirectory, "dataDirectory");
+        this.host = b.host;
+        this.store = ProviderRegistry.discover(StoreProvider.class).selectConfigured(b.store)
+                .create(ProviderConfig.of(dir.resolve("store")));
+        this.ca = ProviderRegistry.discover(CertificateAuthorityProvider.class).selectConfigured(null)
+                .create(ProviderConfig.of(dir.resolve("ca")));
+        this.controlPlane = ControlPlane.builder().store(store).certificateAuthority(ca).options(b.options).build();
+        List<String> ips = new ArrayList<>(b.serverIps);
+        if (!ips.contains(host) && host.matches("[0-9.]+") && !host.equals("0.0.0.0")) {
+            ips.add(host);
+        }
+        IssuedCredential serverCredential = ca.issueServer(b.serverNames, ips, Duration.ofDays(365));
+        TransportServerProvider transport = ProviderRegistry.discover(TransportServerProvider.class)
+                .selectConfigured(b.transport);
+        this.server = transport.start(new TransportServerConfig(host, b.port,
+                Tls.serverContext(serverCredential.key(), serverCredential.chain()), b.maxBodyBytes,
+                Duration.ofMinutes(5)), controlPlane.deviceApi());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public ControlPlane controlPlane() {
+        return controlPlane;
+    }
+
+    public CertificateAuthority certificateAuthority() {
+        return ca;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** The URL devices use: the bound address (loopback when bound to all) and port. */
+    public URI deviceUrl() {
+        String h = host.equals("0.0.0.0") ? "127.0.0.1" : host;
+        return URI.create("https://" + h + ":" + port());
+    }
+
+    /** Issues a registration certificate and writes a device bootstrap bundle into {@code directory}. */
+    public BootstrapBundle writeBootstrapBundle(Path directory) {
+        BootstrapBundle bundle = BootstrapBundle.issue(ca, deviceUrl(), Duration.ofDays(365));
+        bundle.write(directory);
+        return bundle;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        controlPlane.close();
+        store.close();
+        ca.close();
+    }
+
+    /** Builds and starts an {@link EmbeddedControlPlane}. */
+    public static final class Builder {
+        private Path dataDirectory;
+        private String host = "127.0.0.1";
+        private int port = 8043;
+        private ControlPlaneOptions options = ControlPlaneOptions.builder().build();
+        private List<String> serverNames = List.of("localhost");
+        private List<String> serverIps = List.of("127.0.0.1");
+        private int maxBodyBytes = 1 << 20;
+        private String transport;
+        private String store;
+
+        public Builder dataDirectory(Path value) {
+            this.dataDirectory = value;
+            return this;
+        }
+
+        public Builder host(String value) {
+            this.host = Objects.requireNonNull(value, "host");
+            return this;
+        }
+
+        /** 0 picks a free port. */
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
+
+        public Builder options(ControlPlaneOptions value) {
+            this.options = Objects.requireNonNull(value, "options");
+            return this;
+        }
+
+        /** DNS names and IP addresses the server certificate is valid for. */
+        public Builder serverNames(List<String> dnsNames, List<String> ipAddresses) {
+            this.serverNames = List.copyOf(dnsNames);
+            this.serverIps = List.copyOf(ipAddresses);
+            return this;
+        }
+
+        public Builder maxBodyBytes(int value) {
+            this.maxBodyBytes = value;
+            return this;
+        }
+
+        /** The transport provider's name; default: by priority or system property. */
+        public Builder transport(String name) {
+            this.transport = name;
+            return this;
+        }
+
+        /** The store provider's name; default: by priority or system property. */
+        public Builder store(String name) {
+            this.store = name;
+            return this;
+        }
+
+        public EmbeddedControlPlane start() {
+            return new EmbeddedControlPlane(this);
+        }
+    }
+}

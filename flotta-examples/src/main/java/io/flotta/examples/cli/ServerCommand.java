@@ -1,0 +1,48 @@
+package io.flotta.examples.cli;
+
+import io.flotta.core.controlplane.ControlPlaneOptions;
+import io.flotta.examples.EmbeddedControlPlane;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code flotta server}: the embedded control plane. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run the embedded control plane (store, CA, device API over HTTPS with mTLS).")
+public final class ServerCommand implements Callable<Integer> {
+
+    @Option(names = "--data-dir", defaultValue = "flotta-data", description = "Where the store and the CA live (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8043", description = "Device API port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--bundle", defaultValue = "flotta-data/bootstrap", description = "Where to write the device bootstrap bundle (default: ${DEFAULT-VALUE}).")
+    Path bundle;
+
+    @Option(names = "--manual-approval", description = "Devices wait until their enrolment request is approved.")
+    boolean manualApproval;
+
+    @Option(names = "--heartbeat-seconds", defaultValue = "60", description = "Heartbeat period sent to devices (default: ${DEFAULT-VALUE}).")
+    int heartbeatSeconds;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ControlPlaneOptions options = ControlPlaneOptions.builder().autoApprove(!manualApproval)
+                .heartbeatPeriod(Duration.ofSeconds(heartbeatSeconds)).build();
+        EmbeddedControlPlane cp = EmbeddedControlPlane.builder().dataDirectory(dataDir).host(host).port(port)
+                .options(options).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(cp::close, "flotta-shutdown"));
+        cp.writeBootstrapBundle(bundle);
+        System.out.println("Control plane serving devices at " + cp.deviceUrl());
+        System.out.println("Device bootstrap bundle written to " + bundle.toAbsolutePath());
+        new CountDownLatch(1).await();
+        return 0;
+    }
+}
