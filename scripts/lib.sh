@@ -20,8 +20,8 @@ packages_installed() {
     done
 }
 
-# apt-get install that waits for a concurrent apt run instead of failing, refreshes the package
-# lists once if they are missing or stale, and never asks questions.
+# apt-get install that waits for a concurrent apt run instead of failing, never asks questions, and
+# refreshes the package lists when they are missing or stale (then tries once more).
 apt_install() {
     local args=(-y -q -o DPkg::Lock::Timeout=600)
     export DEBIAN_FRONTEND=noninteractive
@@ -29,7 +29,11 @@ apt_install() {
         log "refreshing package lists (apt-get update)"
         apt-get update -q -o DPkg::Lock::Timeout=600 >/dev/null
     fi
-    apt-get install "${args[@]}" "$@"
+    if ! apt-get install "${args[@]}" "$@"; then
+        log "install failed; refreshing package lists (apt-get update) and trying again"
+        apt-get update -q -o DPkg::Lock::Timeout=600 >/dev/null
+        apt-get install "${args[@]}" "$@"
+    fi
 }
 
 # Sets KEY = VALUE (VALUE is written verbatim, already TOML-quoted) under [SECTION] of a TOML file,

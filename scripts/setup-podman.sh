@@ -109,7 +109,8 @@ SCRIPT
 # build_image NAME ROOTFS CHANGE... : imports ROOTFS as NAME unless an image with the same hash is there.
 build_image() {
     local name=$1 root=$2; shift 2
-    local tarball=$work/$(basename "$root").tar hash current old_id
+    local tarball hash current old_id
+    tarball=$work/$(basename "$root").tar
     tar -C "$root" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf "$tarball" .
     hash=$( { sha256sum < "$tarball"; printf '%s\n' "$@"; } | sha256sum | cut -c1-64)
     current=$(podman image inspect --format "{{index .Labels \"$HASH_LABEL\"}}" "$name" 2>/dev/null || true)

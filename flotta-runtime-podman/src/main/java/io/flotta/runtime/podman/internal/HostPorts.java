@@ -128,8 +128,8 @@ public final class HostPorts {
         try {
             listing = nft(null, "-j", "list", "chain", "inet", table, chain);
         } catch (NftException e) {
-            if (e.getMessage().contains("No such file or directory")) {
-                return result; // no table or chain yet: no rules
+            if (e.ran && e.getMessage().contains("No such file or directory")) {
+                return result; // nft ran and found no table or chain yet: no rules
             }
             throw e;
         }
@@ -191,7 +191,7 @@ public final class HostPorts {
                 throw new NftException(nft + " did not finish within " + TIMEOUT_SECONDS + " s");
             }
             if (process.exitValue() != 0) {
-                throw new NftException(output.strip().isEmpty() ? "exit code " + process.exitValue() : output.strip());
+                throw new NftException(output.strip().isEmpty() ? "exit code " + process.exitValue() : output.strip(), true);
             }
             return output;
         } catch (IOException e) {
@@ -204,8 +204,16 @@ public final class HostPorts {
     }
 
     private static final class NftException extends Exception {
+        /** nft itself ran and refused; otherwise it could not be run at all. */
+        final boolean ran;
+
         NftException(String message) {
+            this(message, false);
+        }
+
+        NftException(String message, boolean ran) {
             super(message);
+            this.ran = ran;
         }
     }
 }

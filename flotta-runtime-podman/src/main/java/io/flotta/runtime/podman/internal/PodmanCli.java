@@ -2,6 +2,8 @@ package io.flotta.runtime.podman.internal;
 
 import io.flotta.spi.FlottaException;
 import io.flotta.spi.FlottaException.Code;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  * service process to supervise.
  */
 public final class PodmanCli {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PodmanCli.class);
 
     /** What a finished command left behind. */
     public record Result(List<String> command, int exitCode, String stdout, String stderr) {
@@ -59,6 +63,7 @@ public final class PodmanCli {
         List<String> command = new ArrayList<>(args.size() + 1);
         command.add(binary);
         command.addAll(args);
+        long started = System.nanoTime();
         Process process;
         try {
             process = new ProcessBuilder(command).start();
@@ -82,7 +87,12 @@ public final class PodmanCli {
                 throw new FlottaException(Code.UNAVAILABLE,
                         "podman " + String.join(" ", args) + " did not finish within " + timeout);
             }
-            return new Result(command, process.exitValue(), out.get(), err.get());
+            Result result = new Result(command, process.exitValue(), out.get(), err.get());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("podman {} -> exit {} in {} ms", String.join(" ", args), result.exitCode(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            }
+            return result;
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -51,6 +52,7 @@ public final class WorkloadRenderer {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final int MAX_NAME = 253;
     private static final int DEFAULT_FILE_MODE = 0644;
+    private static final Pattern POSITION = Pattern.compile("^\\s*in '[^']*', line (\\d+), column (\\d+)");
 
     private static final ObjectMapper YAML = YAMLMapper.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -266,10 +268,30 @@ public final class WorkloadRenderer {
             }
             return node;
         } catch (JsonProcessingException e) {
-            String location = e.getLocation() == null ? ""
-                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-            throw context.invalid(where + " is not valid YAML or JSON: " + e.getOriginalMessage() + location);
+            throw context.invalid(where + " is not valid YAML or JSON: " + parseProblem(e));
         }
+    }
+
+    /**
+     * SnakeYAML's messages quote the offending lines with carets over several lines; keep the
+     * sentences and the position of the problem, on one line.
+     */
+    static String parseProblem(JsonProcessingException e) {
+        String original = String.valueOf(e.getOriginalMessage());
+        List<String> sentences = new ArrayList<>();
+        String position = null;
+        for (String line : original.split("\\R")) {
+            Matcher mark = POSITION.matcher(line);
+            if (mark.find()) {
+                position = "line " + mark.group(1) + ", column " + mark.group(2);
+            } else if (!line.isBlank() && !Character.isWhitespace(line.charAt(0)) && !line.startsWith("^")) {
+                sentences.add(line.strip());
+            }
+        }
+        if (position == null && e.getLocation() != null) {
+            position = "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        }
+        return String.join("; ", sentences) + (position == null ? "" : " (" + position + ")");
     }
 
     // ---- rewriting -------------------------------------------------------------------------------

@@ -209,7 +209,8 @@ class WorkloadRendererTest {
 
     @Test
     void badInputIsInvalidArgument() {
-        assertInvalid(workload().spec("containers: [\n"), "specification is not valid YAML or JSON");
+        assertInvalid(workload().spec("containers: [\n  - name: x\n"),
+                "specification is not valid YAML or JSON: while parsing a flow node; expected the node content, but found '-' (line 2, column 3)");
         assertInvalid(workload().spec("- just\n- a list\n"), "specification must be a pod spec");
         assertInvalid(workload().spec("containers: []\n"), "specification.containers must list at least one container");
         assertInvalid(workload().spec("containers:\n- name: c\n"), "specification.containers[0].image is missing");
