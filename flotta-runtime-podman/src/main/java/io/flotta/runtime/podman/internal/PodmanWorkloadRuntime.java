@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -297,7 +298,7 @@ public final class PodmanWorkloadRuntime implements WorkloadRuntime {
                 List.of("pod", "ps", "--format", "json", "--filter", "label=" + Labels.MANAGED + "=true"),
                 Code.UNAVAILABLE, "podman pod ps"));
         List<WorkloadStatus> result = new ArrayList<>();
-        Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (PodInfo pod : pods) {
             if (!pod.managed()) {
                 continue;
