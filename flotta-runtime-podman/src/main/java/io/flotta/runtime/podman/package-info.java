@@ -1,0 +1,8 @@
+/**
+ * The podman workload runtime: {@link io.flotta.runtime.podman.PodmanRuntimeProvider} (name
+ * {@code podman}) creates a {@link io.flotta.spi.runtime.WorkloadRuntime} that runs each workload as
+ * a pod through the podman CLI. Pods it creates carry the label {@code io.flotta/managed=true};
+ * everything else on the host is left alone. Run {@code scripts/setup-podman.sh} to prepare a
+ * Debian host.
+ */
+package io.flotta.runtime.podman;
