@@ -34,7 +34,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +43,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -96,7 +95,9 @@ public final class Agent implements AutoCloseable {
     private final String namespace;
 
     private final Map<String, String> deployErrors = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedQueue<WorkloadEvent> pendingEvents = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedDeque<WorkloadEvent> pendingEvents = new ConcurrentLinkedDeque<>();
+    /** Events in the heartbeat being sent; put back if it is not accepted. */
+    private final List<WorkloadEvent> eventsInFlight = new ArrayList<>();
     private final AtomicLong heartbeatsAccepted = new AtomicLong();
     private final AtomicLong unauthorizedAnswers = new AtomicLong();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -355,22 +356,52 @@ public final class Agent implements AutoCloseable {
 
     private void heartbeatLoop() {
         ensureRegistered();
+        Backoff backoff = new Backoff(initialBackoff, maxBackoff);
         while (true) {
             checkRunning();
             renewIfDue();
             Optional<DeviceResponse> answer = sendQuietly(Route.DATA_OUT, envelope("heartbeat", heartbeat()));
-            if (answer.isPresent()) {
-                int status = answer.get().status();
-                if (status == 200) {
-                    heartbeatsAccepted.incrementAndGet();
-                } else if (status == 401) {
-                    onUnauthorized();
-                    continue;
-                } else if (status == 404) {
-                    checkControl();
+            int status = answer.map(DeviceResponse::status).orElse(0);
+            if (status != 200) {
+                for (int i = eventsInFlight.size() - 1; i >= 0; i--) {
+                    pendingEvents.addFirst(eventsInFlight.get(i));
                 }
             }
-            sleep(heartbeatPeriod);
+            eventsInFlight.clear();
+            if (status == 200) {
+                heartbeatsAccepted.incrementAndGet();
+                backoff.reset();
+                awaitNextHeartbeat(clock.instant());
+            } else if (status == 401) {
+                onUnauthorized();
+            } else {
+                if (status == 404) {
+                    checkControl();
+                }
+                // unreachable or failing: retry sooner than a full period, so the control plane
+                // sees the device again quickly when it comes back
+                lastHardwareSent = null;
+                sleep(backoff.next());
+            }
+        }
+    }
+
+    /** Sleeps until the next heartbeat is due, renewing the certificate on time meanwhile. */
+    private void awaitNextHeartbeat(Instant lastSent) {
+        while (true) {
+            renewIfDue();
+            Instant now = clock.instant();
+            Instant next = lastSent.plus(heartbeatPeriod);
+            if (!now.isBefore(next)) {
+                return;
+            }
+            Instant wake = next;
+            Instant renewal = renewAt;
+            if (renewal != null && renewal.isBefore(wake)) {
+                wake = renewal;
+            }
+            // short naps: a new heartbeat period from the configuration takes effect quickly
+            sleep(Duration.ofMillis(Math.max(10, Math.min(1000, Duration.between(now, wake).toMillis()))));
         }
     }
 
@@ -516,9 +547,8 @@ public final class Agent implements AutoCloseable {
         deployErrors.keySet().stream().filter(n -> !reported.contains(n))
                 .forEach(n -> workloads.addObject().put("name", n).put("status", "Failed"));
         ArrayNode events = hb.putArray("events");
-        for (Iterator<WorkloadEvent> it = pendingEvents.iterator(); it.hasNext(); ) {
-            WorkloadEvent e = it.next();
-            it.remove();
+        for (WorkloadEvent e = pendingEvents.pollFirst(); e != null; e = pendingEvents.pollFirst()) {
+            eventsInFlight.add(e);
             events.addObject().put("type", e.warning() ? "warn" : "info").put("reason", e.reason())
                     .put("message", e.workload() + ": " + e.message());
         }

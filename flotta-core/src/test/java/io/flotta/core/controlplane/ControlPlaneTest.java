@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotta.core.model.DeploymentSpec;
 import io.flotta.core.model.LabelSelector;
-import io.flotta.core.model.ModelJson;
 import io.flotta.core.pki.CertificateChecks;
 import io.flotta.core.pki.Keys;
 import io.flotta.core.testkit.TestControlPlane;
@@ -271,11 +270,9 @@ class ControlPlaneTest {
                 new LabelSelector.Requirement("zone", "Near", List.of("x")))), "pod", pod("v1"), null, null, null, null, null);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.controlPlane.applyDeployment("default", "x", bad))
                 .hasMessageContaining("deviceSelector.matchExpressions[0].operator");
-        DeploymentSpec noImage = new DeploymentSpec("dev-1", null, "pod",
-                ModelJson.mapper().createObjectNode().set("spec", ModelJson.mapper().createObjectNode()
-                        .set("containers", ModelJson.mapper().createArrayNode().add(
-                                ModelJson.mapper().createObjectNode().put("name", "c"))))),
-                null, null, null, null, null);
+        ObjectNode podWithoutImage = JsonNodeFactory.instance.objectNode();
+        podWithoutImage.putObject("spec").putArray("containers").addObject().put("name", "c");
+        DeploymentSpec noImage = new DeploymentSpec("dev-1", null, "pod", podWithoutImage, null, null, null, null, null);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.controlPlane.applyDeployment("default", "x", noImage))
                 .hasMessageContaining("containers[0].image");
     }
