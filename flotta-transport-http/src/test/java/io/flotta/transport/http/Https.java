@@ -22,6 +22,15 @@ final class Https {
 
     /** A raw client trusting {@code ca}, presenting {@code identity} (or no certificate when null). */
     static HttpClient rawClient(X509Certificate ca, ClientIdentity identity) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(rawContext(ca, identity))
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    /** A TLS context built with the JDK's stock key and trust managers. */
+    static SSLContext rawContext(X509Certificate ca, ClientIdentity identity) {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
@@ -40,11 +49,7 @@ final class Https {
             }
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keyManagers, trustManagers.getTrustManagers(), new SecureRandom());
-            return HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .sslContext(context)
-                    .connectTimeout(Duration.ofSeconds(10))
-                    .build();
+            return context;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -38,6 +38,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -150,11 +151,18 @@ public final class TestCertificates {
         return null;
     }
 
-    /** Writes {@code object} (a certificate or key) as PEM. */
+    /**
+     * Writes {@code object} as PEM: a certificate, or a private key as PKCS#8. (BouncyCastle would
+     * write a JDK EC key as SEC1 without its curve, which OpenSSL and Go cannot read.)
+     */
     public static Path writePem(Path file, Object object) {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter pem = new JcaPEMWriter(text)) {
-            pem.writeObject(object);
+            if (object instanceof PrivateKey key) {
+                pem.writeObject(new JcaPKCS8Generator(key, null));
+            } else {
+                pem.writeObject(object);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

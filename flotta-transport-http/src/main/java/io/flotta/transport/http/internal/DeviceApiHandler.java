@@ -48,7 +48,8 @@ final class DeviceApiHandler extends Handler.Abstract {
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) {
+    public boolean handle(Request request, Response response, Callback jettyCallback) {
+        OnceCallback callback = new OnceCallback(jettyCallback);
         try {
             route(request, response, callback);
         } catch (RuntimeException e) {
@@ -58,7 +59,7 @@ final class DeviceApiHandler extends Handler.Abstract {
         return true;
     }
 
-    private void route(Request request, Response response, Callback callback) {
+    private void route(Request request, Response response, OnceCallback callback) {
         String path = Request.getPathInContext(request);
         String method = request.getMethod();
         if (path.equals("/healthz") || path.equals("/readyz")) {
@@ -95,7 +96,7 @@ final class DeviceApiHandler extends Handler.Abstract {
                 EntityTags.unquote(request.getHeaders().get(HttpHeader.IF_NONE_MATCH)),
                 wait);
         if (expected.equals("GET")) {
-            call(partial, response, callback);
+            call(request, partial, response, callback);
             return;
         }
         long declared = request.getLength();
@@ -108,7 +109,7 @@ final class DeviceApiHandler extends Handler.Abstract {
         new BodyReader(request, maxBodyBytes, declared, new BodyReader.Listener() {
             @Override
             public void onBody(byte[] body) {
-                call(new DeviceRequest(partial.route(), partial.deviceId(), partial.clientChain(), body,
+                call(request, new DeviceRequest(partial.route(), partial.deviceId(), partial.clientChain(), body,
                         partial.ifNoneMatch(), partial.maxWait()), response, callback);
             }
 
@@ -125,7 +126,14 @@ final class DeviceApiHandler extends Handler.Abstract {
         }).run();
     }
 
-    private void call(DeviceRequest deviceRequest, Response response, Callback callback) {
+    private void call(Request request, DeviceRequest deviceRequest, Response response, OnceCallback callback) {
+        // Jetty ignores idle timeouts while a handler neither reads nor writes, so a stage that
+        // never completes would pin the connection forever, and a client that hung up would go
+        // unnoticed. The idle timeout exceeds any allowed wait: when it fires, the API has missed
+        // its deadline, and the exchange is failed (500 if still possible, then the connection
+        // closes). Shutdown uses the same path to end parked long polls.
+        request.addIdleTimeoutListener(timeout -> true);
+        request.addFailureListener(callback::failed);
         CompletionStage<DeviceResponse> stage;
         try {
             stage = api.handle(deviceRequest);
@@ -149,7 +157,10 @@ final class DeviceApiHandler extends Handler.Abstract {
         });
     }
 
-    private static void answer(Route route, DeviceResponse answer, Response response, Callback callback) {
+    private static void answer(Route route, DeviceResponse answer, Response response, OnceCallback callback) {
+        if (callback.isDone()) {
+            return; // Jetty already failed the exchange (timeout, shutdown, client gone)
+        }
         int status = answer.status();
         if (status < 200 || status > 599) {
             LOG.warn("Device API answered with status {} on {}; sending 500", status, route);
@@ -213,12 +224,15 @@ final class DeviceApiHandler extends Handler.Abstract {
         return List.of();
     }
 
-    private static void notAllowed(Response response, Callback callback, String allow) {
+    private static void notAllowed(Response response, OnceCallback callback, String allow) {
         response.getHeaders().put(HttpHeader.ALLOW, allow);
         answerEmpty(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
     }
 
-    private static void answerEmpty(Response response, Callback callback, int status) {
+    private static void answerEmpty(Response response, OnceCallback callback, int status) {
+        if (callback.isDone()) {
+            return;
+        }
         if (response.isCommitted()) {
             callback.failed(new IllegalStateException("response already committed, cannot send " + status));
             return;

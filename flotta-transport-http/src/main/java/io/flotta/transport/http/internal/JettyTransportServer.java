@@ -16,6 +16,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The device API on an embedded Jetty: one HTTPS connector, HTTP/1.1 (what upstream agents speak),
@@ -23,6 +25,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * connections, not threads, so the pool only needs to cover requests being processed right now.
  */
 public final class JettyTransportServer implements TransportServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JettyTransportServer.class);
 
     /** Enough for a few dozen requests in flight on top of Jetty's acceptor and selector threads. */
     static final int MAX_THREADS = 32;
@@ -133,10 +137,13 @@ public final class JettyTransportServer implements TransportServer {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        int port = port();
         try {
             server.stop();
         } catch (Exception e) {
-            throw new FlottaException(FlottaException.Code.INTERNAL, "stopping the device API server failed", e);
+            // Jetty reports a graceful phase that ran out of time after it has stopped everything
+            // anyway: the port is released, so this is worth a warning, not a failure.
+            LOG.warn("Device API server on port {} did not stop cleanly", port, e);
         }
     }
 }
