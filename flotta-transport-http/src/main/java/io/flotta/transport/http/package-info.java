@@ -17,6 +17,14 @@
  * seconds (capped at the server's {@code maxWait}) until something changes; the answer carries the
  * version as a quoted {@code ETag}, or is {@code 304} with no body.
  *
+ * <p>Headers follow the upstream operator: {@code Content-Type: application/json} on every answer
+ * with a body and on every empty 200 except {@code control/out}'s; none on 208 or errors; no
+ * {@code Server} header.
+ *
+ * <p>A request the API leaves unanswered longer than the connection idle timeout ({@code maxWait}
+ * plus 30 s, at least 60 s) is failed with 500 and its connection closed; closing the server ends
+ * parked long polls the same way after a 250 ms grace period.
+ *
  * <p>Everything the transport answers by itself has an empty body: 404 for an unknown path, 405
  * (with {@code Allow}) for a wrong method, 400 for a malformed {@code wait}, 413 for a body over
  * {@code maxBodyBytes}, 500 when the API throws or fails. {@code GET /healthz} and

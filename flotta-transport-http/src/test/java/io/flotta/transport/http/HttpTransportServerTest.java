@@ -104,8 +104,43 @@ class HttpTransportServerTest {
 
     @Test
     void oversizedBodyWithContentLengthIsRefusedBeforeTheApi() throws Exception {
-        HttpResponse<byte[]> response = raw.send(post(API + "/data/" + DEVICE + "/out",
-                HttpRequest.BodyPublishers.ofByteArray(new byte[MAX_BODY + 1])), HttpResponse.BodyHandlers.ofByteArray());
+        // repeated: a 413 sent while the client still uploads must not be lost to a reset
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<byte[]> response = raw.send(post(API + "/data/" + DEVICE + "/out",
+                    HttpRequest.BodyPublishers.ofByteArray(new byte[4 * MAX_BODY])), HttpResponse.BodyHandlers.ofByteArray());
+
+            assertThat(response.statusCode()).isEqualTo(413);
+            assertThat(response.body()).isEmpty();
+        }
+        api.expectNone(Duration.ofMillis(200));
+        assertStillServing();
+    }
+
+    @Test
+    void oversizedChunkedBodyIsRefusedBeforeTheApi() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            // An InputStream publisher has no known length: the JDK sends it chunked.
+            HttpRequest request = post(API + "/control/" + DEVICE + "/out", HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new ByteArrayInputStream(new byte[4 * MAX_BODY])));
+
+            HttpResponse<byte[]> response = raw.send(request, HttpResponse.BodyHandlers.ofByteArray());
+
+            assertThat(response.statusCode()).isEqualTo(413);
+            assertThat(response.body()).isEmpty();
+        }
+        api.expectNone(Duration.ofMillis(200));
+        assertStillServing();
+    }
+
+    @Test
+    void hugeBodyAnnouncedWithExpectContinueIsRefusedWithoutReadingIt() throws Exception {
+        // far beyond what the server drains: it must answer before the client sends anything
+        byte[] huge = new byte[MAX_BODY + 4 * (1 << 20)];
+        HttpRequest request = HttpRequest.newBuilder(uri(API + "/data/" + DEVICE + "/out"))
+                .expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(huge)).build();
+
+        HttpResponse<byte[]> response = raw.send(request, HttpResponse.BodyHandlers.ofByteArray());
 
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.body()).isEmpty();
@@ -114,17 +149,15 @@ class HttpTransportServerTest {
     }
 
     @Test
-    void oversizedChunkedBodyIsRefusedBeforeTheApi() throws Exception {
-        // An InputStream publisher has no known length: the JDK sends it chunked.
-        HttpRequest request = post(API + "/control/" + DEVICE + "/out", HttpRequest.BodyPublishers.ofInputStream(
-                () -> new ByteArrayInputStream(new byte[4 * MAX_BODY])));
+    void bodyOfExactlyTheLimitReachesTheApi() throws Exception {
+        byte[] body = new byte[MAX_BODY];
+        Arrays.fill(body, (byte) 'y');
 
-        HttpResponse<byte[]> response = raw.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = raw.send(post(API + "/data/" + DEVICE + "/out",
+                HttpRequest.BodyPublishers.ofByteArray(body)), HttpResponse.BodyHandlers.ofByteArray());
 
-        assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(response.body()).isEmpty();
-        api.expectNone(Duration.ofMillis(200));
-        assertStillServing();
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(api.next().body()).isEqualTo(body);
     }
 
     @Test

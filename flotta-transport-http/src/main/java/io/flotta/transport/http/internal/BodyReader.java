@@ -7,16 +7,22 @@ import org.eclipse.jetty.server.Request;
 
 /**
  * Reads a request body without blocking and without holding more than {@code limit} bytes: it
- * copies chunks as Jetty delivers them, asks to be called back when none is ready, and stops at
- * the first byte over the limit. This also covers chunked bodies, whose size is known only at the
- * end.
+ * copies chunks as Jetty delivers them and asks to be called back when none is ready. This also
+ * covers chunked bodies, whose size is known only at the end.
+ *
+ * <p>A body over the limit is read on and thrown away, up to {@code drainLimit} bytes in all, before
+ * the listener hears of it. Answering 413 while the client is still sending and then closing
+ * would make the client's TCP stack see a reset and lose the answer; draining lets the 413 arrive
+ * on a connection that stays usable. Past {@code drainLimit} the listener is told at once and the
+ * connection will be closed.
  */
 final class BodyReader implements Runnable {
 
     interface Listener {
         void onBody(byte[] body);
 
-        void onTooLarge();
+        /** The body is over the limit; {@code drained} tells whether all of it has been read. */
+        void onTooLarge(boolean drained);
 
         void onFailure(Throwable failure);
     }
@@ -25,15 +31,26 @@ final class BodyReader implements Runnable {
 
     private final Request request;
     private final int limit;
+    private final long drainLimit;
     private final Listener listener;
     private byte[] buffer;
     private int size;
+    private long total;
+    private boolean draining;
 
-    BodyReader(Request request, int limit, long declaredLength, Listener listener) {
+    /**
+     * @param declaredLength the Content-Length, or -1 when unknown
+     * @param draining       whether the body is already known to be too large and is only to be drained
+     */
+    BodyReader(Request request, int limit, long drainLimit, long declaredLength, boolean draining, Listener listener) {
         this.request = request;
         this.limit = limit;
+        this.drainLimit = drainLimit;
         this.listener = listener;
-        this.buffer = new byte[(int) Math.min(limit, declaredLength >= 0 ? declaredLength : INITIAL_CAPACITY)];
+        this.draining = draining;
+        this.buffer = draining
+                ? new byte[0]
+                : new byte[(int) Math.min(limit, declaredLength >= 0 ? declaredLength : INITIAL_CAPACITY)];
     }
 
     /** Reads what is available; re-arms itself through {@link Request#demand} until the body ends. */
@@ -50,14 +67,18 @@ final class BodyReader implements Runnable {
                 return;
             }
             boolean last = chunk.isLast();
-            boolean fits;
             try {
-                fits = append(chunk.getByteBuffer());
+                ByteBuffer data = chunk.getByteBuffer();
+                total += data.remaining();
+                if (!draining && !append(data)) {
+                    draining = true;
+                    buffer = null;
+                }
             } finally {
                 chunk.release();
             }
-            if (!fits) {
-                listener.onTooLarge();
+            if (draining && (last || total > drainLimit)) {
+                listener.onTooLarge(last);
                 return;
             }
             if (last) {

@@ -33,9 +33,12 @@ final class DeviceApiHandler extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceApiHandler.class);
     private static final String JSON = "application/json";
+    /** How much of an oversized body is read and discarded so its 413 arrives intact (see BodyReader). */
+    static final long DRAIN_ALLOWANCE = 1 << 20;
 
     private final DeviceApi api;
     private final int maxBodyBytes;
+    private final long drainLimit;
     private final Duration maxWait;
 
     DeviceApiHandler(DeviceApi api, int maxBodyBytes, Duration maxWait) {
@@ -44,6 +47,7 @@ final class DeviceApiHandler extends Handler.Abstract {
         super(InvocationType.BLOCKING);
         this.api = api;
         this.maxBodyBytes = maxBodyBytes;
+        this.drainLimit = maxBodyBytes + DRAIN_ALLOWANCE;
         this.maxWait = maxWait;
     }
 
@@ -100,13 +104,14 @@ final class DeviceApiHandler extends Handler.Abstract {
             return;
         }
         long declared = request.getLength();
-        if (declared > maxBodyBytes) {
+        boolean tooLarge = declared > maxBodyBytes;
+        if (tooLarge && (declared > drainLimit || expectsContinue(request))) {
             // Refused before a byte is read: no 100-continue goes out, and Jetty closes the
-            // connection instead of draining a body we do not want.
+            // connection instead of reading a body we do not want.
             answerEmpty(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
             return;
         }
-        new BodyReader(request, maxBodyBytes, declared, new BodyReader.Listener() {
+        new BodyReader(request, maxBodyBytes, drainLimit, declared, tooLarge, new BodyReader.Listener() {
             @Override
             public void onBody(byte[] body) {
                 call(request, new DeviceRequest(partial.route(), partial.deviceId(), partial.clientChain(), body,
@@ -114,7 +119,7 @@ final class DeviceApiHandler extends Handler.Abstract {
             }
 
             @Override
-            public void onTooLarge() {
+            public void onTooLarge(boolean drained) {
                 answerEmpty(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
             }
 
@@ -124,6 +129,10 @@ final class DeviceApiHandler extends Handler.Abstract {
                 callback.failed(failure);
             }
         }).run();
+    }
+
+    private static boolean expectsContinue(Request request) {
+        return request.getHeaders().contains(HttpHeader.EXPECT, "100-continue");
     }
 
     private void call(Request request, DeviceRequest deviceRequest, Response response, OnceCallback callback) {
@@ -169,8 +178,10 @@ final class DeviceApiHandler extends Handler.Abstract {
         }
         try {
             response.setStatus(status);
-            if (answer.etag() != null) {
+            if (EntityTags.isValid(answer.etag())) {
                 response.getHeaders().put(HttpHeader.ETAG, EntityTags.quote(answer.etag()));
+            } else if (answer.etag() != null) {
+                LOG.warn("Device API gave an unusable version {} on {}; sending no ETag", answer.etag(), route);
             }
             boolean body = answer.hasBody() && !HttpStatus.hasNoBody(status);
             if (body || carriesContentTypeWhenEmpty(route, status)) {

@@ -9,6 +9,20 @@ public final class EntityTags {
     private EntityTags() {
     }
 
+    /** Whether {@code version} can travel as an entity tag: visible ASCII without quotes (RFC 9110 etagc). */
+    public static boolean isValid(String version) {
+        if (version == null || version.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < version.length(); i++) {
+            char c = version.charAt(i);
+            if (c < 0x21 || c == '"' || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@code version} as an {@code ETag} header value. */
     public static String quote(String version) {
         return '"' + version + '"';

@@ -2,6 +2,7 @@ package io.flotta.transport.http.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,6 +23,18 @@ class EntityTagsTest {
             "*|*"})
     void unquote(String header, String version) {
         assertThat(EntityTags.unquote(header)).isEqualTo(version);
+    }
+
+    @Test
+    void validVersions() {
+        assertThat(EntityTags.isValid("abc123")).isTrue();
+        assertThat(EntityTags.isValid("sha256:0f1e")).isTrue();
+        assertThat(EntityTags.isValid(null)).isFalse();
+        assertThat(EntityTags.isValid("")).isFalse();
+        assertThat(EntityTags.isValid("a b")).isFalse();
+        assertThat(EntityTags.isValid("a\"b")).isFalse();
+        assertThat(EntityTags.isValid("caf\u00e9")).isFalse();
+        assertThat(EntityTags.isValid("line\r\nSet-Cookie: x")).isFalse();
     }
 
     @ParameterizedTest
