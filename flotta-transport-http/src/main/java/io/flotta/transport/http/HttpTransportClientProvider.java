@@ -1,0 +1,25 @@
+package io.flotta.transport.http;
+
+import io.flotta.spi.transport.TransportClient;
+import io.flotta.spi.transport.TransportClientConfig;
+import io.flotta.spi.transport.TransportClientProvider;
+import io.flotta.transport.http.internal.JdkHttpTransportClient;
+
+/**
+ * The device side of the HTTP transport, on the JDK's own HTTP client (no extra dependency on a
+ * device). Found by {@code ServiceLoader} under the name {@code http}.
+ */
+public final class HttpTransportClientProvider implements TransportClientProvider {
+
+    public static final String NAME = "http";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public TransportClient create(TransportClientConfig config) {
+        return new JdkHttpTransportClient(config);
+    }
+}
