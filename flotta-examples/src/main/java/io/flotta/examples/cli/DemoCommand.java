@@ -112,7 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
         Thread pump = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 r.lines().forEach(l -> System.out.println("  [agent] " + l));
-            } catch (IOException e) {
+            } catch (IOException | java.io.UncheckedIOException e) {
                 // the agent ended
             }
         }, "demo-agent-output");
