@@ -217,7 +217,7 @@ public final class Agent implements AutoCloseable {
                 phase = Phase.ENROLLING;
                 enrol();
                 phase = Phase.REGISTERING;
-                if (!register(bootstrap.registration(), null)) {
+                if (!register(bootstrap.registration())) {
                     continue;
                 }
             }
@@ -246,9 +246,9 @@ public final class Agent implements AutoCloseable {
      * Registers (or renews) with a new key and CSR, using {@code identity} for TLS. Returns false
      * when the control plane refused (the caller falls back to enrolment).
      */
-    private boolean register(ClientIdentity identity, KeyPair reuse) {
+    private boolean register(ClientIdentity identity) {
         Backoff backoff = new Backoff(initialBackoff, maxBackoff);
-        KeyPair keys = reuse != null ? reuse : Keys.generateEcP256();
+        KeyPair keys = Keys.generateEcP256();
         ObjectNode content = JsonNodeFactory.instance.objectNode();
         content.put("certificate_request", Csrs.create(keys, deviceId));
         content.set("hardware", hardware.get());
@@ -298,7 +298,7 @@ public final class Agent implements AutoCloseable {
     private void renew() {
         synchronized (pairingLock) {
             Optional<ClientIdentity> current = state.identity();
-            if (current.isPresent() && register(current.get(), null)) {
+            if (current.isPresent() && register(current.get())) {
                 return;
             }
             LOG.warn("renewal of {} failed; enrolling again with the registration certificate", deviceId);
@@ -450,6 +450,8 @@ public final class Agent implements AutoCloseable {
         deviceCertificate = null;
         configVersion = null;
         phase = Phase.DISCONNECTED;
+        // the other loops may sit in a long poll or a sleep: wake them so they see we stopped
+        threads.stream().filter(t -> t != Thread.currentThread()).forEach(Thread::interrupt);
         stopped.countDown();
         throw new StopException();
     }
