@@ -11,6 +11,7 @@ import io.flotta.core.pki.Openssl;
 import io.flotta.core.testkit.TestControlPlane;
 import io.flotta.examples.EmbeddedControlPlane;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ class CurlOpensslIT {
             JsonNode answer = Recording.json(registered.body(), "registration answer");
             assertThat(answer.path("directive").asText()).isEqualTo("registration");
             assertThat(answer.path("message_id").asText())
-                    .isEqualTo(Recording.json(new String(registrationMessage, java.nio.charset.StandardCharsets.UTF_8),
+                    .isEqualTo(Recording.json(new String(registrationMessage, StandardCharsets.UTF_8),
                             "registration").path("message_id").asText());
             openssl.write("device.pem", answer.path("content").path("certificate").asText());
 

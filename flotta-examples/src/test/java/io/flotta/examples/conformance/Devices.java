@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.List;
 
 /** Pairing devices with a control plane over HTTPS, and checking what it issues. */
@@ -73,7 +74,7 @@ final class Devices {
                 .contains(CertificateSubject.device(deviceId, NAMESPACE));
         assertThat(certificate.getPublicKey()).as("the key of the certificate request").isEqualTo(requested);
         assertThat(CertificateChecks.allowsClientAuth(certificate)).as("usable as a TLS client certificate").isTrue();
-        assertThat(CertificateChecks.validity(certificate, java.time.Clock.systemUTC()))
+        assertThat(CertificateChecks.validity(certificate, Clock.systemUTC()))
                 .isEqualTo(CertificateChecks.Validity.VALID);
     }
 }

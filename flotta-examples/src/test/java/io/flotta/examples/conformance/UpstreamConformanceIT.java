@@ -260,7 +260,7 @@ class UpstreamConformanceIT {
     }
 
     private static void awaitPlacement(EmbeddedControlPlane server, Predicate<Set<String>> placed) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         Set<String> names = Set.of();
         while (Instant.now().isBefore(deadline)) {
             names = new TreeSet<>(server.controlPlane().device(Devices.NAMESPACE, DEVICE_ID).orElseThrow()
@@ -270,7 +270,7 @@ class UpstreamConformanceIT {
             }
             sleep(20);
         }
-        throw new AssertionError("placement did not follow the deployment within 10 s; device lists " + names);
+        throw new AssertionError("placement did not follow the deployment within 30 s; device lists " + names);
     }
 
     // ------------------------------------------------------------------ answers
