@@ -109,6 +109,25 @@ class ControlPlaneTest {
     }
 
     @Test
+    void hardwareDeltaInAHeartbeatKeepsWhatItDoesNotMention() {
+        Device device = t.pair("dev-1");
+        // what the upstream agent sends with scope "delta" when only the hostname changed
+        ObjectNode hb = JsonNodeFactory.instance.objectNode();
+        hb.put("status", "up");
+        ObjectNode delta = hb.putObject("hardware");
+        delta.put("hostname", "renamed");
+        delta.putNull("disks");
+        delta.putNull("interfaces");
+
+        assertThat(t.post("dev-1", device.chain(), "heartbeat", hb).status()).isEqualTo(200);
+
+        JsonNode hardware = t.controlPlane.device("default", "dev-1").orElseThrow().status().hardware();
+        assertThat(hardware.path("hostname").asText()).isEqualTo("renamed");
+        assertThat(hardware.path("cpu").path("architecture").asText()).isEqualTo("x86_64");
+        assertThat(hardware.path("cpu").path("model_name").asText()).isEqualTo("Test CPU");
+    }
+
+    @Test
     void badInputGetsTheRightStatusAndEmptyBodies() {
         Device device = t.pair("dev-1");
 
