@@ -107,7 +107,8 @@ public final class PodmanWorkloadRuntime implements WorkloadRuntime {
                 Instant now = Instant.now();
                 failures.put(name, new WorkloadStatus(name, WorkloadPhase.FAILED, e.getMessage(), now));
                 LOG.warn("deploying workload '{}' failed: {}", name, e.getMessage());
-                publish(new WorkloadEvent(name, true, "FailedToDeploy", e.getMessage(), now));
+                // no event: the caller gets the exception and reports it (the agent once per reason,
+                // where an event here would repeat on every configuration the workload is part of)
                 throw e;
             }
         }
