@@ -11,8 +11,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -21,6 +23,7 @@ final class Podman {
 
     static final String HTTPD = "localhost/flotta/httpd:latest";
     static final String BUSYBOX = "localhost/flotta/busybox:latest";
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
     record Result(int exitCode, String out, String err) {
         boolean ok() {
@@ -85,11 +88,16 @@ final class Podman {
         return result.ok() ? result.out() : "";
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new AssertionError("no free port on 127.0.0.1", e);
+    /** A port free on 127.0.0.1 now, and never handed out before in this JVM (two workloads never share one). */
+    static synchronized int freePort() {
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new AssertionError("no free port on 127.0.0.1", e);
+            }
         }
     }
 

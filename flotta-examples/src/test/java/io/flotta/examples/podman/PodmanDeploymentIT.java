@@ -198,7 +198,7 @@ class PodmanDeploymentIT {
     }
 
     @Test
-    void aKilledMainProcessIsReportedWithAnEventAndHandledPerRestartPolicy() throws Exception {
+    void aKilledMainProcessIsReportedWithAnEventAndHandledPerRestartPolicy() {
         String once = workload("once");
         String always = workload("always");
         int oncePort = Podman.freePort();
@@ -230,7 +230,7 @@ class PodmanDeploymentIT {
     }
 
     @Test
-    void invalidWorkloadsFailWithTheirReasonAndLeaveTheOthersRunning() throws Exception {
+    void invalidWorkloadsFailWithTheirReasonAndLeaveTheOthersRunning() {
         String good = workload("good");
         int port = Podman.freePort();
         deploy(good, httpd(port, "fine"));
