@@ -174,8 +174,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
         try (WorkloadRuntime workloads = ProviderRegistry.discover(WorkloadRuntimeProvider.class)
                 .selectConfigured(runtime).create(ProviderConfig.of(agentState.resolve("runtime")))) {
-            if (workloads.list().stream().anyMatch(w -> w.name().equals(workloadName))) {
-                workloads.remove(workloadName);
+            boolean left = workloads.list().stream().anyMatch(w -> w.name().equals(workloadName));
+            // also when no pod is left: its host-port rule may be
+            workloads.remove(workloadName);
+            if (left) {
                 step("Removed the pod of workload '" + workloadName + "' that the agent left running");
             }
         } catch (FlottaException e) {

@@ -3,6 +3,9 @@ package io.flotta.examples.podman;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flotta.examples.cli.FlottaCli;
+import io.flotta.runtime.podman.PodmanRuntimeProvider;
+import io.flotta.spi.ProviderConfig;
+import io.flotta.spi.runtime.WorkloadRuntime;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,7 +39,15 @@ class DemoCommandIT {
 
     @AfterEach
     void removeOurPod() {
-        Podman.removePod(name);
+        // the runtime on the demo agent's directory also closes the pod's host port; pod rm is the fallback
+        try (WorkloadRuntime runtime = new PodmanRuntimeProvider().create(
+                ProviderConfig.of(dir.resolve("agent").resolve("runtime")))) {
+            runtime.remove(name);
+        } catch (RuntimeException e) {
+            System.out.println("cleanup of " + name + " through the runtime failed: " + e.getMessage());
+        } finally {
+            Podman.removePod(name);
+        }
     }
 
     @Test
@@ -59,6 +70,9 @@ class DemoCommandIT {
                 .contains(name + "=Running").contains("Workload removed; demo complete");
         assertThat(Podman.podId(name)).as("the demo's pod is gone").isEmpty();
         assertThat(Podman.listening(port)).isFalse();
+        if (Podman.nftPresent()) {
+            assertThat(Podman.nftTable()).doesNotContain("flotta workload " + name + "\"");
+        }
     }
 
     @Test
@@ -93,6 +107,9 @@ class DemoCommandIT {
         assertThat(Podman.podId(name)).as("the interrupted demo removed its pod; output:%n%s", String.join("\n", output))
                 .isEmpty();
         assertThat(output).anyMatch(l -> l.contains("Removed the pod of workload '" + name + "'"));
+        if (Podman.nftPresent()) {
+            assertThat(Podman.nftTable()).as("its host port is closed").doesNotContain("flotta workload " + name + "\"");
+        }
         assertThat(children).as("no agent is left running").noneMatch(ProcessHandle::isAlive);
     }
 
