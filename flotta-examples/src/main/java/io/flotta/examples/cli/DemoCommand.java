@@ -188,7 +188,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private Process startAgent(Path bundle, Path state) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx32m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 FlottaCli.class.getName(), "agent", "--bundle", bundle.toString(), "--state-dir", state.toString(),
                 "--runtime", runtime));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
