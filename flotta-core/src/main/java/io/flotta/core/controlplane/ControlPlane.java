@@ -375,6 +375,11 @@ public final class ControlPlane implements AutoCloseable {
         return configurations.pendingWaiters();
     }
 
+    /** The configuration cache, for benchmarks that measure assembly apart from the rest. */
+    Configurations configurations() {
+        return configurations;
+    }
+
     @Override
     public void close() {
         try {
