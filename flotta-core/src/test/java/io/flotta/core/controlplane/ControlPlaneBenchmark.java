@@ -13,10 +13,13 @@ import io.flotta.spi.store.ResourceKey;
 import io.flotta.spi.transport.DeviceRequest;
 import io.flotta.spi.transport.DeviceResponse;
 import io.flotta.spi.transport.Route;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +70,8 @@ public class ControlPlaneBenchmark {
     private TestControlPlane t;
     private String[] ids;
     private List<X509Certificate>[] chains;
+    private byte[][] encodedLeaves;
+    private CertificateFactory certificates;
     private String[] versions;
     private byte[][] unchangedHeartbeat;
     private byte[][][] toggledHeartbeat;
@@ -93,6 +98,11 @@ public class ControlPlaneBenchmark {
             chains[i] = pair(ids[i], keys, i);
         }
         awaitPlacements();
+        certificates = CertificateFactory.getInstance("X.509");
+        encodedLeaves = new byte[devices][];
+        for (int i = 0; i < devices; i++) {
+            encodedLeaves[i] = chains[i].get(0).getEncoded();
+        }
 
         versions = new String[devices];
         unchangedHeartbeat = new byte[devices][];
@@ -164,6 +174,27 @@ public class ControlPlaneBenchmark {
     public DeviceResponse dataInNotModified() {
         int i = nextDevice();
         return expect(t.call(new DeviceRequest(Route.DATA_IN, ids[i], chains[i], null, versions[i], Duration.ZERO)), 304);
+    }
+
+    /**
+     * (f) As (e), but on a new TLS connection: the leaf is a certificate object never seen before
+     * (decoded here from its DER encoding, as a transport would), so nothing cached on it helps.
+     */
+    @Benchmark
+    public DeviceResponse dataInNotModifiedNewConnection() throws CertificateException {
+        int i = nextDevice();
+        List<X509Certificate> chain = List.of(decode(encodedLeaves[i]));
+        return expect(t.call(new DeviceRequest(Route.DATA_IN, ids[i], chain, null, versions[i], Duration.ZERO)), 304);
+    }
+
+    /** The decoding part of (f) alone, to subtract from it. */
+    @Benchmark
+    public X509Certificate certificateDecode() throws CertificateException {
+        return decode(encodedLeaves[nextDevice()]);
+    }
+
+    private X509Certificate decode(byte[] der) throws CertificateException {
+        return (X509Certificate) certificates.generateCertificate(new ByteArrayInputStream(der));
     }
 
     private int nextDevice() {
