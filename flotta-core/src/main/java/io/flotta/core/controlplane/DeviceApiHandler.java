@@ -457,11 +457,10 @@ final class DeviceApiHandler implements DeviceApi {
 
     private DeviceResponse failure(DeviceRequest request, Throwable e) {
         Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        // bad requests are answered where they are read; an exception here is our own fault (5xx),
+        // e.g. an unreadable stored document
         if (cause instanceof FlottaException fe) {
             switch (fe.code()) {
-                case INVALID_ARGUMENT -> {
-                    return DeviceResponse.empty(400);
-                }
                 case NOT_FOUND -> {
                     return DeviceResponse.empty(404);
                 }
