@@ -46,11 +46,19 @@ final class Configurations {
     private final Map<ResourceKey, Assembled> cache = new ConcurrentHashMap<>();
     private final Map<ResourceKey, Set<Waiter>> waiters = new ConcurrentHashMap<>();
     private final Map<ResourceKey, ParsedSpec> specs = new ConcurrentHashMap<>();
+    /** Sent with the bucket as {@code workloads_monitoring_interval}; null without object storage. */
+    private final Duration dataUploadInterval;
 
     Configurations(Store store, ControlPlaneOptions options, ScheduledExecutorService scheduler) {
+        this(store, options, scheduler, null);
+    }
+
+    Configurations(Store store, ControlPlaneOptions options, ScheduledExecutorService scheduler,
+            Duration dataUploadInterval) {
         this.store = store;
         this.options = options;
         this.scheduler = scheduler;
+        this.dataUploadInterval = dataUploadInterval;
     }
 
     /** The device's configuration, or empty when the device does not exist. */
@@ -136,6 +144,10 @@ final class Configurations {
         DeviceStatus status = ModelJson.read(device.status(), DeviceStatus.class);
         if (status.storage() != null && !status.storage().isNull()) {
             configuration.putObject("storage").set("s3", status.storage());
+            if (dataUploadInterval != null) {
+                // the wire model has no upload interval of its own; our agents take this one for it
+                content.put("workloads_monitoring_interval", dataUploadInterval.toSeconds());
+            }
         }
         ArrayNode workloads = f.arrayNode();
         List<Resource> deployments = new ArrayList<>(store.list(Kind.DEPLOYMENT));
