@@ -60,6 +60,7 @@ public final class S3DataSync implements DataSync {
     private final S3StorageSettings settings;
     private final Retrier retrier;
     private final Map<Path, SyncManifest> manifests = new HashMap<>();
+    private boolean verified;
 
     public S3DataSync(S3Client client, BucketAccess access, S3StorageSettings settings) {
         this.client = client;
@@ -83,6 +84,13 @@ public final class S3DataSync implements DataSync {
         }
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
             return new SyncResult(0, 0, 0, List.of());
+        }
+        if (!verified) {
+            // once per syncer: wrong credentials or a missing bucket show at once, not with the first
+            // file a workload writes (a listing, unlike a HEAD, answers with the reason)
+            retrier.call("LIST " + cleanPrefix + "/", () -> client.listObjectsV2(b -> b.bucket(access.bucket())
+                    .prefix(cleanPrefix + "/").maxKeys(1)));
+            verified = true;
         }
         SyncManifest manifest = manifests.computeIfAbsent(manifestFile(root, cleanPrefix),
                 f -> SyncManifest.load(f, identity(root, cleanPrefix)));
