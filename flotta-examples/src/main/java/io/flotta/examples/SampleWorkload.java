@@ -8,12 +8,19 @@ import java.util.Map;
 
 /**
  * The demo's workload: busybox httpd from the locally built image, serving a page that shows an
- * environment value, with a host port on loopback.
+ * environment value, with a host port on loopback; and a busybox container that writes a file into
+ * the {@code /export} data volume, which the agent uploads to the device's bucket.
  */
 public final class SampleWorkload {
 
     /** Built by {@code scripts/setup-podman.sh}; no registry is needed. */
     public static final String IMAGE = "localhost/flotta/httpd:latest";
+    public static final String BUSYBOX_IMAGE = "localhost/flotta/busybox:latest";
+    /** The file the writer container puts into {@code /export}, i.e. under the workload's prefix in the bucket. */
+    public static final String DATA_FILE = "greeting.txt";
+    private static final String WRITER_SCRIPT = "trap 'exit 0' TERM INT; "
+            + "echo \"$MESSAGE from device $DEVICE_ID, written $(date -u +%Y-%m-%dT%H:%M:%SZ)\" > /export/" + DATA_FILE
+            + "; while true; do sleep 1; done";
 
     private SampleWorkload() {
     }
@@ -28,7 +35,8 @@ public final class SampleWorkload {
 
     public static ObjectNode pod(int hostPort, String message) {
         ObjectNode pod = JsonNodeFactory.instance.objectNode();
-        ObjectNode container = pod.putObject("spec").putArray("containers").addObject();
+        com.fasterxml.jackson.databind.node.ArrayNode containers = pod.putObject("spec").putArray("containers");
+        ObjectNode container = containers.addObject();
         container.put("name", "httpd");
         container.put("image", IMAGE);
         container.put("imagePullPolicy", "IfNotPresent");
@@ -40,6 +48,13 @@ public final class SampleWorkload {
         port.put("hostPort", hostPort);
         port.put("hostIP", "127.0.0.1");
         port.put("protocol", "TCP");
+        // a second container writes into the data volume; the agent uploads it to the device's bucket
+        ObjectNode writer = containers.addObject();
+        writer.put("name", "writer");
+        writer.put("image", BUSYBOX_IMAGE);
+        writer.put("imagePullPolicy", "IfNotPresent");
+        writer.putArray("command").add("/bin/sh").add("-c").add(WRITER_SCRIPT);
+        writer.putArray("env").addObject().put("name", "MESSAGE").put("value", message);
         return pod;
     }
 }

@@ -127,6 +127,24 @@ public final class S3ObjectStorage implements ObjectStorage {
         LOG.info("device {}/{} released; bucket {} deleted", namespace, deviceId, bucket);
     }
 
+    /** The objects under {@code prefix} in a device's bucket, key to size, in key order (control-plane side). */
+    public java.util.SortedMap<String, Long> objects(String bucket, String prefix) {
+        S3Client client = controlClient();
+        return retrier(bucket).call("LIST " + prefix, () -> {
+            java.util.SortedMap<String, Long> result = new java.util.TreeMap<>();
+            client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()
+                    .forEach(o -> result.put(o.key(), o.size()));
+            return result;
+        });
+    }
+
+    /** One object's content (control-plane side); meant for small objects. */
+    public byte[] read(String bucket, String key) {
+        S3Client client = controlClient();
+        return retrier(bucket).call("GET " + key, () -> client.getObjectAsBytes(b -> b.bucket(bucket).key(key))
+                .asByteArray());
+    }
+
     @Override
     public DataSync dataSync(BucketAccess access) {
         Objects.requireNonNull(access, "access");
