@@ -123,12 +123,29 @@ class S3DataSyncIT {
         Files.createSymbolicLink(data.resolve("etc"), Path.of("/etc"));
         Files.createSymbolicLink(data.resolve("passwd"), Path.of("/etc/passwd"));
         Files.createSymbolicLink(data.resolve("alias.txt"), data.resolve("real.txt"));
+        // a FIFO would block a reader forever
+        assertThat(new ProcessBuilder("mkfifo", data.resolve("pipe").toString()).start().waitFor()).isZero();
         try (DataSync sync = storage.dataSync(access)) {
             SyncResult result = sync.sync(data, "w");
             assertThat(result.errors()).isEmpty();
             assertThat(result.uploaded()).isEqualTo(1);
         }
         assertThat(objects(access.bucket()).keySet()).containsExactly("w/real.txt");
+    }
+
+    @Test
+    void aFileRewrittenWithinOneTimestampTickIsStillSentAgain() throws Exception {
+        BucketAccess access = storage.provision("default", "dev10");
+        write("r.txt", "aaaa");
+        FileTime time = Files.getLastModifiedTime(data.resolve("r.txt"));
+        try (DataSync sync = storage.dataSync(access)) {
+            assertThat(sync.sync(data, "w").uploaded()).isEqualTo(1);
+            // same size, same time, same inode: only content tells
+            Files.writeString(data.resolve("r.txt"), "bbbb");
+            Files.setLastModifiedTime(data.resolve("r.txt"), time);
+            assertThat(sync.sync(data, "w").uploaded()).isEqualTo(1);
+            assertThat(objects(access.bucket())).containsEntry("w/r.txt", "bbbb");
+        }
     }
 
     @Test
