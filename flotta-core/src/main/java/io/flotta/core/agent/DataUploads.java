@@ -145,6 +145,9 @@ final class DataUploads implements AutoCloseable {
                             + String.join("; ", result.errors().subList(0, Math.min(3, result.errors().size()))));
                 }
             } catch (FlottaException e) {
+                if (executor.isShutdown()) {
+                    return; // the agent stops: an interrupted upload is not a failure to report
+                }
                 report(name, "DataUploadFailed", e.getMessage());
                 if (e.isRetryable()) {
                     // the store is down for every workload: retry them all soon, with backoff

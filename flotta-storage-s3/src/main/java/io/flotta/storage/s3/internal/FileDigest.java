@@ -36,7 +36,8 @@ record FileDigest(long size, String sha256, List<byte[]> parts) {
                     buffer.clear().limit((int) Math.min(BUFFER, partEnd - read));
                     int n = channel.read(buffer);
                     if (n < 0) {
-                        throw new IOException("file shrank while it was read (" + read + " of " + size + " bytes)");
+                        throw new FileSlice.LocalFileProblem("the file shrank while it was read (" + read + " of "
+                                + size + " bytes)", null);
                     }
                     buffer.flip();
                     sha.update(buffer.duplicate());

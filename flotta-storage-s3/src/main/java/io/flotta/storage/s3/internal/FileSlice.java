@@ -37,13 +37,23 @@ final class FileSlice implements ContentStreamProvider {
             channel.position(offset);
             return new SliceStream(channel, length);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            throw new UncheckedIOException(new LocalFileProblem("cannot read " + file + ": " + e.getMessage(), e));
         }
     }
 
     @Override
     public String name() {
         return "FileSlice";
+    }
+
+    /**
+     * The file, not the store, failed while a request was being sent: retrying the request cannot
+     * help, a later pass can. Recognised in the SDK's exception chain by {@link S3Errors}.
+     */
+    static final class LocalFileProblem extends IOException {
+        LocalFileProblem(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** Ends after {@code remaining} bytes; a file shorter than promised is an error, not a short body. */
@@ -71,7 +81,7 @@ final class FileSlice implements ContentStreamProvider {
             int want = (int) Math.min(len, remaining);
             int n = channel.read(ByteBuffer.wrap(b, off, want));
             if (n < 0) {
-                throw new IOException("file shrank while it was being sent");
+                throw new LocalFileProblem("the file shrank while it was being sent", null);
             }
             remaining -= n;
             return n;

@@ -146,15 +146,47 @@ public final class S3DataSync implements DataSync {
                     if (storeWide(e)) {
                         throw e;
                     }
-                    errors.add(c.relative + ": " + e.getMessage());
-                    LOG.debug("upload of {} failed: {}", c.relative, e.getMessage());
+                    if (e.code() == Code.CONFLICT) {
+                        // rewritten while it was sent: try once more with what is there now
+                        retryChanged(c, remote);
+                    } else {
+                        errors.add(c.relative + ": " + e.getMessage());
+                        LOG.debug("upload of {} failed: {}", c.relative, e.getMessage());
+                    }
+                } catch (NoSuchFileException e) {
+                    // gone since the walk (a rotated log, a temporary file): nothing to send
+                    LOG.debug("{} vanished before it was read", c.relative);
+                } catch (FileSlice.LocalFileProblem e) {
+                    retryChanged(c, remote);
                 } catch (IOException | java.io.UncheckedIOException e) {
-                    errors.add(c.relative + ": " + (e instanceof NoSuchFileException ? "vanished" : e.getMessage()));
+                    errors.add(c.relative + ": " + e.getMessage());
                 }
                 if (System.nanoTime() - lastSave > TimeUnit.SECONDS.toNanos(1)) {
                     manifest.save();
                     lastSave = System.nanoTime();
                 }
+            }
+        }
+
+        private void retryChanged(Candidate before, Map<String, Remote> remote) {
+            try {
+                BasicFileAttributes attrs = Files.readAttributes(before.path, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (!attrs.isRegularFile()) {
+                    return;
+                }
+                syncFile(new Candidate(before.path, before.relative, before.key, attrs.size(),
+                        attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS),
+                        attrs.fileKey() == null ? null : attrs.fileKey().toString()), remote);
+            } catch (NoSuchFileException e) {
+                LOG.debug("{} vanished while it was sent", before.relative);
+            } catch (FlottaException e) {
+                if (storeWide(e)) {
+                    throw e;
+                }
+                errors.add(before.relative + ": " + e.getMessage());
+            } catch (IOException | java.io.UncheckedIOException e) {
+                errors.add(before.relative + ": " + e.getMessage());
             }
         }
 

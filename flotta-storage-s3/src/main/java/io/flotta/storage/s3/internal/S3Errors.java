@@ -35,6 +35,11 @@ public final class S3Errors {
     /** {@code what} says what was being done, e.g. {@code "PUT logs/a.txt"}. */
     public static FlottaException translate(SdkException e, String bucket, String what) {
         String prefix = "bucket " + bucket + ": " + what + ": ";
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof FileSlice.LocalFileProblem) {
+                return new FlottaException(Code.CONFLICT, prefix + t.getMessage(), e);
+            }
+        }
         if (e instanceof SdkClientException) {
             return new FlottaException(Code.UNAVAILABLE, prefix + "object store unreachable: " + rootMessage(e), e);
         }
