@@ -18,10 +18,8 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -395,10 +393,5 @@ class S3DataSyncIT {
                 Files.delete(p);
             }
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static Set<String> keys(List<S3Object> objects) {
-        return objects.stream().map(S3Object::key).collect(Collectors.toSet());
     }
 }
