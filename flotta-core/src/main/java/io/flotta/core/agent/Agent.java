@@ -45,6 +45,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -104,6 +105,7 @@ public final class Agent implements AutoCloseable {
     private final AtomicLong unauthorizedAnswers = new AtomicLong();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Object pairingLock = new Object();
+    private final AtomicBoolean disconnecting = new AtomicBoolean();
 
     private volatile String deviceId;
     private volatile Phase phase = Phase.STARTING;
@@ -315,11 +317,21 @@ public final class Agent implements AutoCloseable {
     }
 
     private void renewIfDue() {
-        Instant due = renewAt;
-        if (deviceCertificate != null && due != null && !clock.instant().isBefore(due)) {
-            LOG.info("renewing the certificate of {}", deviceId);
-            renew();
+        if (!renewalDue()) {
+            return;
         }
+        synchronized (pairingLock) {
+            // every loop checks; the first to get the lock renews, the others find it done
+            if (renewalDue()) {
+                LOG.info("renewing the certificate of {}", deviceId);
+                renew();
+            }
+        }
+    }
+
+    private boolean renewalDue() {
+        Instant due = renewAt;
+        return deviceCertificate != null && due != null && !clock.instant().isBefore(due);
     }
 
     // ---------------------------------------------------------------- loops
@@ -415,6 +427,7 @@ public final class Agent implements AutoCloseable {
         ensureRegistered();
         while (true) {
             checkRunning();
+            renewIfDue();
             checkControl();
             sleep(controlPollInterval);
         }
@@ -443,6 +456,10 @@ public final class Agent implements AutoCloseable {
 
     /** The control plane deleted this device: remove its workloads, forget everything, stop. */
     private void disconnect() {
+        // every loop may learn of the deletion at the same moment; one of them cleans up
+        if (!disconnecting.compareAndSet(false, true)) {
+            throw new StopException();
+        }
         LOG.warn("device {} was deleted by the control plane: removing workloads and state", deviceId);
         running = false;
         for (WorkloadStatus w : runtime.list()) {

@@ -57,6 +57,7 @@ public final class ControlPlane implements AutoCloseable {
     private final CertificateAuthority ca;
     private final ControlPlaneOptions options;
     private final Clock clock;
+    private final Instant startedAt;
     private final ScheduledExecutorService scheduler;
     private final Configurations configurations;
     private final DeviceApiHandler api;
@@ -69,6 +70,7 @@ public final class ControlPlane implements AutoCloseable {
         this.ca = Objects.requireNonNull(b.ca, "certificateAuthority");
         this.options = b.options;
         this.clock = b.clock;
+        this.startedAt = clock.instant();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "flotta-control-plane");
             t.setDaemon(true);
@@ -363,9 +365,16 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    /** Marks devices offline that missed {@code offlineAfterMissed} heartbeat periods. */
+    /**
+     * Marks devices offline that missed {@code offlineAfterMissed} heartbeat periods. Periods before
+     * this engine started do not count: heartbeats sent while the control plane was down were missed
+     * by us, not by the devices, and a restart must not flip the whole fleet offline and back.
+     */
     void markOfflineDevices() {
         Instant deadline = clock.instant().minus(options.heartbeatPeriod().multipliedBy(options.offlineAfterMissed()));
+        if (!deadline.isAfter(startedAt)) {
+            return;
+        }
         Map<ResourceKey, Instant> seen = store.lastSeen();
         for (Resource r : store.list(Kind.DEVICE)) {
             Instant last = seen.get(r.key());
@@ -373,6 +382,11 @@ public final class ControlPlane implements AutoCloseable {
                 continue;
             }
             DeviceStatus status = ModelJson.read(r.status(), DeviceStatus.class);
+            // a device registered a moment ago may not have its last-seen time recorded yet
+            Instant registered = status.registeredAt();
+            if (last == null && registered != null && registered.isAfter(deadline)) {
+                continue;
+            }
             if (DeviceStatus.ONLINE.equals(status.state())) {
                 LOG.info("device {}/{} is offline (last seen {})", r.namespace(), r.name(), last);
                 try {

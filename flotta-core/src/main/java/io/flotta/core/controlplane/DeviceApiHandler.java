@@ -282,7 +282,7 @@ final class DeviceApiHandler implements DeviceApi {
                 hb.has("version") ? cap(hb.path("version").asText()) : status.agentVersion());
         JsonNode hardware = hb.path("hardware");
         if (hardware.isObject()) {
-            next = next.withHardware(hardware);
+            next = next.withHardware(mergeHardware(status.hardware(), hardware));
         }
         JsonNode reported = hb.path("workloads");
         if (reported.isArray()) {
@@ -313,6 +313,21 @@ final class DeviceApiHandler implements DeviceApi {
             next = next.withEvents(cp.appendEvents(next.events(), added));
         }
         return next;
+    }
+
+    /**
+     * We ask for hardware deltas (scope {@code delta}): the upstream agent then sends only what
+     * changed and writes null (or nothing) for the rest, which must not erase what we know.
+     */
+    private static JsonNode mergeHardware(JsonNode known, JsonNode reported) {
+        ObjectNode merged = known != null && known.isObject()
+                ? ((ObjectNode) known).deepCopy() : JsonNodeFactory.instance.objectNode();
+        reported.fields().forEachRemaining(field -> {
+            if (!field.getValue().isNull()) {
+                merged.set(field.getKey(), field.getValue());
+            }
+        });
+        return merged;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -14,10 +14,13 @@ import io.flotta.core.testkit.TestControlPlane;
 import io.flotta.core.wire.HardwareInfo;
 import io.flotta.core.wire.Json;
 import io.flotta.spi.transport.DeviceApi;
+import io.flotta.spi.transport.Route;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -161,11 +164,29 @@ class AgentTest {
 
         cp.close();
         startControlPlane(ControlPlaneOptions.builder().deviceCertificateValidity(Duration.ofMinutes(5)).build());
+        AtomicInteger registrations = countRegistrations();
         agent = newAgent();
         agent.start();
         await(() -> agent.deviceCertificate().isPresent()
                 && !agent.deviceCertificate().get().getSerialNumber().equals(expired) && agent.heartbeatsAccepted() > 0);
         assertThat(agent.deviceId()).isEqualTo("dev-1");
+        // every loop finds the certificate due at start; only one of them renews it
+        Thread.sleep(300);
+        assertThat(registrations.get()).isEqualTo(1);
+    }
+
+    /** Counts registration calls reaching the control plane from now on. */
+    private AtomicInteger countRegistrations() {
+        AtomicInteger count = new AtomicInteger();
+        DeviceApi real = api.get();
+        api.set(request -> {
+            if (request.route() == Route.DATA_OUT && request.body() != null
+                    && new String(request.body(), StandardCharsets.UTF_8).contains("\"directive\":\"registration\"")) {
+                count.incrementAndGet();
+            }
+            return real.handle(request);
+        });
+        return count;
     }
 
     @Test

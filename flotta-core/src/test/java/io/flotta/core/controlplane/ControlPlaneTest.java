@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotta.core.model.DeploymentSpec;
+import io.flotta.core.model.DeviceStatus;
 import io.flotta.core.model.LabelSelector;
+import io.flotta.core.model.ModelJson;
 import io.flotta.core.pki.CertificateChecks;
 import io.flotta.core.pki.Keys;
 import io.flotta.core.testkit.TestControlPlane;
@@ -15,13 +17,19 @@ import io.flotta.spi.ProviderConfig;
 import io.flotta.spi.ca.CertificateAuthority;
 import io.flotta.spi.ca.CertificateSubject;
 import io.flotta.spi.ca.IssuedCredential;
+import io.flotta.spi.store.Kind;
+import io.flotta.spi.store.Resource;
 import io.flotta.spi.transport.DeviceRequest;
 import io.flotta.spi.transport.DeviceResponse;
 import io.flotta.spi.transport.Route;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -106,6 +114,25 @@ class ControlPlaneTest {
         assertThat(view.status().agentStatus()).isEqualTo("up");
         assertThat(view.status().events()).extracting(e -> e.message()).containsExactly("boom");
         assertThat(t.call(Route.DATA_IN, "dev-1", device.chain(), null).etag()).isEqualTo(before);
+    }
+
+    @Test
+    void hardwareDeltaInAHeartbeatKeepsWhatItDoesNotMention() {
+        Device device = t.pair("dev-1");
+        // what the upstream agent sends with scope "delta" when only the hostname changed
+        ObjectNode hb = JsonNodeFactory.instance.objectNode();
+        hb.put("status", "up");
+        ObjectNode delta = hb.putObject("hardware");
+        delta.put("hostname", "renamed");
+        delta.putNull("disks");
+        delta.putNull("interfaces");
+
+        assertThat(t.post("dev-1", device.chain(), "heartbeat", hb).status()).isEqualTo(200);
+
+        JsonNode hardware = t.controlPlane.device("default", "dev-1").orElseThrow().status().hardware();
+        assertThat(hardware.path("hostname").asText()).isEqualTo("renamed");
+        assertThat(hardware.path("cpu").path("architecture").asText()).isEqualTo("x86_64");
+        assertThat(hardware.path("cpu").path("model_name").asText()).isEqualTo("Test CPU");
     }
 
     @Test
@@ -205,9 +232,10 @@ class ControlPlaneTest {
         assertThat(t.call(Route.DATA_IN, "dev-1", device.chain(), null).status()).isEqualTo(401);
         DeviceResponse renewed = t.post("dev-1", device.chain(), "registration",
                 TestControlPlane.registrationContent(device.keys(), "dev-1"));
+        // (the renewed certificate is as short-lived; its use is covered over TLS by BadInputIT)
         assertThat(renewed.status()).isEqualTo(200);
-        assertThat(t.call(Route.DATA_IN, "dev-1", List.of(TestControlPlane.certificate(renewed)), null).status())
-                .isEqualTo(200);
+        assertThat(TestControlPlane.certificate(renewed).getSerialNumber())
+                .isNotEqualTo(device.chain().get(0).getSerialNumber());
     }
 
     @Test
@@ -322,6 +350,38 @@ class ControlPlaneTest {
         return new DeploymentSpec(null, selector, "pod", pod(value), null, null, null, null, null);
     }
 
+    @Test
+    void offlineDetectionCountsOnlyPeriodsSinceTheEngineStartedAndSinceRegistration() {
+        SettableClock clock = new SettableClock(Instant.now());
+        ControlPlaneOptions options = ControlPlaneOptions.builder().heartbeatPeriod(Duration.ofSeconds(60)).build();
+        try (ControlPlane cp = ControlPlane.builder().store(t.store).certificateAuthority(t.ca).options(options)
+                .clock(clock).build()) {
+            createOnlineDevice("seen-before-restart", clock.instant().minus(Duration.ofHours(1)));
+            t.store.recordLastSeen(ControlPlane.deviceKey("default", "seen-before-restart"),
+                    clock.instant().minus(Duration.ofMinutes(10)));
+
+            clock.advance(Duration.ofMinutes(2));
+            cp.markOfflineDevices();
+            assertThat(cp.device("default", "seen-before-restart").orElseThrow().online())
+                    .as("within three periods of the engine's start").isTrue();
+
+            clock.advance(Duration.ofMinutes(2));
+            // registered a moment ago, its last-seen time not recorded yet
+            createOnlineDevice("just-registered", clock.instant());
+            createOnlineDevice("never-seen", clock.instant().minus(Duration.ofMinutes(30)));
+            cp.markOfflineDevices();
+            assertThat(cp.device("default", "seen-before-restart").orElseThrow().online()).isFalse();
+            assertThat(cp.device("default", "never-seen").orElseThrow().online()).isFalse();
+            assertThat(cp.device("default", "just-registered").orElseThrow().online()).isTrue();
+        }
+    }
+
+    private void createOnlineDevice(String id, Instant registeredAt) {
+        DeviceStatus status = DeviceStatus.empty().withRegistration(registeredAt, List.of(), null)
+                .withState(DeviceStatus.ONLINE);
+        t.store.create(Resource.of(Kind.DEVICE, "default", id).withStatus(ModelJson.write(status)));
+    }
+
     private static ObjectNode pod(String value) {
         ObjectNode pod = JsonNodeFactory.instance.objectNode();
         ObjectNode c = pod.putObject("spec").putArray("containers").addObject();
@@ -349,5 +409,33 @@ class ControlPlaneTest {
             Thread.sleep(20);
         }
         throw new AssertionError("device " + deviceId + " lists " + actual + ", expected " + names);
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class SettableClock extends Clock {
+        private volatile Instant now;
+
+        SettableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("fixed to UTC");
+        }
     }
 }

@@ -10,14 +10,25 @@ import io.flotta.spi.storage.ObjectStorage;
 import io.flotta.spi.storage.ObjectStorageProvider;
 import io.flotta.spi.transport.TransportClientProvider;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code flotta agent}: the device agent. */
 @Command(name = "agent", mixinStandardHelpOptions = true,
-        description = "Run the device agent from a bootstrap bundle.")
+        description = {"Run the device agent from a bootstrap bundle.",
+                "Exits with code 3 when the control plane deleted the device (its workloads and state are removed)."})
 public final class AgentCommand implements Callable<Integer> {
+
+    /** The exit code after the control plane deleted the device. */
+    public static final int EXIT_DISCONNECTED = 3;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--bundle", required = true, description = "The bootstrap bundle directory.")
     Path bundle;
@@ -34,8 +45,16 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--transport", description = "Transport provider (default: the best available).")
     String transport;
 
+    @Option(names = "--max-backoff-seconds", defaultValue = "30", description = "Longest wait between retries "
+            + "while the control plane is unreachable or enrolment awaits approval (default: ${DEFAULT-VALUE}).")
+    int maxBackoffSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (maxBackoffSeconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--max-backoff-seconds must be at least 1, was "
+                    + maxBackoffSeconds);
+        }
         WorkloadRuntime workloads = ProviderRegistry.discover(WorkloadRuntimeProvider.class).selectConfigured(runtime)
                 .create(ProviderConfig.of(stateDir.resolve("runtime")));
         ObjectStorage storage = objectStorage();
@@ -44,7 +63,8 @@ public final class AgentCommand implements Callable<Integer> {
                 .stateDirectory(stateDir)
                 .deviceId(deviceId)
                 .transport(ProviderRegistry.discover(TransportClientProvider.class).selectConfigured(transport))
-                .runtime(workloads);
+                .runtime(workloads)
+                .backoff(Duration.ofSeconds(1), Duration.ofSeconds(maxBackoffSeconds));
         if (storage != null) {
             builder.objectStorage(storage);
         }
@@ -58,8 +78,8 @@ public final class AgentCommand implements Callable<Integer> {
         }, "flotta-agent-shutdown"));
         agent.start();
         System.out.println("Agent " + agent.deviceId() + " started");
-        agent.awaitStop(java.time.Duration.ofDays(36500));
-        return agent.phase() == Agent.Phase.DISCONNECTED ? 3 : 0;
+        agent.awaitStop(Duration.ofDays(36500));
+        return agent.phase() == Agent.Phase.DISCONNECTED ? EXIT_DISCONNECTED : 0;
     }
 
     /** The object storage for workload data; the bucket itself comes with the configuration. */

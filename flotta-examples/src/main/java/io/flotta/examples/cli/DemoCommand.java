@@ -4,12 +4,21 @@ import io.flotta.core.controlplane.ControlPlane;
 import io.flotta.core.controlplane.ControlPlaneOptions;
 import io.flotta.core.controlplane.DeploymentView;
 import io.flotta.core.controlplane.DeviceView;
+import io.flotta.core.model.DeviceEvent;
+import io.flotta.core.providers.ProviderRegistry;
 import io.flotta.examples.EmbeddedControlPlane;
 import io.flotta.examples.SampleWorkload;
+import io.flotta.spi.FlottaException;
+import io.flotta.spi.ProviderConfig;
+import io.flotta.spi.runtime.WorkloadRuntime;
+import io.flotta.spi.runtime.WorkloadRuntimeProvider;
 import io.flotta.storage.s3.S3ObjectStorage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -31,7 +41,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code flotta demo}: the whole system on this machine. The control plane runs in this process, an
  * agent in a child process; the agent pairs over mTLS, a sample workload is deployed to it and
- * answers on its host port, and the status of both is printed as tables.
+ * answers on its host port, and the status of both is printed as tables. However it ends (done,
+ * failed, interrupted), it stops the agent and leaves no pod of its own behind.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run a control plane and an agent on this machine and deploy a sample workload.")
@@ -49,11 +60,22 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--workload-port", defaultValue = "8088", description = "Host port of the sample workload (default: ${DEFAULT-VALUE}).")
     int workloadPort;
 
+    @Option(names = "--workload-name", defaultValue = "hello", description = "Name of the sample workload and its pod (default: ${DEFAULT-VALUE}).")
+    String workloadName;
+
     @Option(names = "--keep-running", description = "Keep running after the demo until interrupted.")
     boolean keepRunning;
 
     @Override
     public Integer call() throws Exception {
+        Optional<String> busy = busyPort(port, "the control plane's device API", "--port");
+        if (busy.isEmpty() && !"log".equals(runtime)) {
+            busy = busyPort(workloadPort, "the sample workload's host port", "--workload-port");
+        }
+        if (busy.isPresent()) {
+            System.err.println("flotta demo: " + busy.get());
+            return 2;
+        }
         Path dir = dataDir != null ? dataDir : Files.createTempDirectory("flotta-demo-");
         step("Starting the control plane (data in " + dir + ")");
         ControlPlaneOptions options = ControlPlaneOptions.builder().heartbeatPeriod(Duration.ofSeconds(5)).build();
@@ -67,7 +89,11 @@ public final class DemoCommand implements Callable<Integer> {
                     + " (files under " + dir.resolve("control-plane").resolve("s3") + ")"));
 
             step("Starting an agent in its own process (runtime: " + runtime + ")");
-            Process agent = startAgent(bundle, dir.resolve("agent"));
+            Path agentState = dir.resolve("agent");
+            Process agent = startAgent(bundle, agentState);
+            // Ctrl-C or a kill ends this JVM without running finally blocks: the hook still cleans up
+            Thread cleanUp = new Thread(() -> stopAgentAndRemoveWorkload(agent, agentState), "flotta-demo-cleanup");
+            Runtime.getRuntime().addShutdownHook(cleanUp);
             try {
                 DeviceView device = await("the device to register", Duration.ofSeconds(60),
                         () -> cp.devices().stream().findFirst());
@@ -76,13 +102,13 @@ public final class DemoCommand implements Callable<Integer> {
                         .filter(d -> d.lastSeen() != null && d.lastSeen().isAfter(Instant.now().minusSeconds(6))
                                 && d.status().agentStatus() != null));
 
-                step("Deploying workload 'hello' (" + SampleWorkload.IMAGE + ", host port " + workloadPort
+                step("Deploying workload '" + workloadName + "' (" + SampleWorkload.IMAGE + ", host port " + workloadPort
                         + ") to devices labelled device.hostname=" + device.labels().get("device.hostname"));
-                cp.applyDeployment(device.namespace(), "hello",
+                cp.applyDeployment(device.namespace(), workloadName,
                         SampleWorkload.deployment(device.labels(), workloadPort, "Hello from Flotta"));
                 await("the workload to run", Duration.ofSeconds(120), () -> cp.device(device.namespace(), device.id())
                         .filter(d -> d.status().workloads().stream()
-                                .anyMatch(w -> w.name().equals("hello") && w.phase().equals("Running"))));
+                                .anyMatch(w -> w.name().equals(workloadName) && w.phase().equals("Running"))));
                 if (!"log".equals(runtime)) {
                     String answer = await("the workload to answer on 127.0.0.1:" + workloadPort, Duration.ofSeconds(30),
                             () -> get("http://127.0.0.1:" + workloadPort + "/"));
@@ -94,21 +120,27 @@ public final class DemoCommand implements Callable<Integer> {
                     step("Running until interrupted (Ctrl-C)");
                     agent.waitFor();
                 } else {
-                    cp.deleteDeployment(device.namespace(), "hello");
-                    await("the workload to be removed", Duration.ofSeconds(60), () -> cp.device(device.namespace(),
-                            device.id()).filter(d -> d.status().workloads().isEmpty()));
+                    cp.deleteDeployment(device.namespace(), workloadName);
+                    // the control plane drops the workload from the device's status at once; the
+                    // agent's Removed event says the pod is really gone
+                    await("the agent to remove the workload", Duration.ofSeconds(60), () -> cp.device(device.namespace(),
+                            device.id()).filter(d -> d.status().events().stream().anyMatch(this::isRemoval)));
                     step("Workload removed; demo complete");
                 }
             } finally {
-                agent.destroy();
-                agent.waitFor();
+                stopAgentAndRemoveWorkload(agent, agentState);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanUp);
+                } catch (IllegalStateException e) {
+                    // already shutting down: the hook runs anyway
+                }
             }
         }
         return 0;
     }
 
     /** Waits for the writer container's file to arrive in the device's bucket and prints it. */
-    private static void showUploadedData(ControlPlane cp, EmbeddedControlPlane embedded, DeviceView device)
+    private void showUploadedData(ControlPlane cp, EmbeddedControlPlane embedded, DeviceView device)
             throws InterruptedException {
         if (embedded.objectStorage().isEmpty()) {
             return;
@@ -117,7 +149,7 @@ public final class DemoCommand implements Callable<Integer> {
         String bucket = await("the device's bucket", Duration.ofSeconds(30), () -> cp.device(device.namespace(),
                 device.id()).map(d -> d.status().storage()).filter(s -> s != null && s.hasNonNull("bucket_name"))
                 .map(s -> s.path("bucket_name").asText()));
-        String key = "hello/" + SampleWorkload.DATA_FILE;
+        String key = workloadName + "/" + SampleWorkload.DATA_FILE;
         byte[] content = await("s3://" + bucket + "/" + key, Duration.ofSeconds(60), () -> {
             try {
                 return Optional.of(storage.read(bucket, key));
@@ -129,12 +161,63 @@ public final class DemoCommand implements Callable<Integer> {
                 + "/" + key + " -> " + new String(content, StandardCharsets.UTF_8).strip());
         await("last_data_upload in a heartbeat", Duration.ofSeconds(30), () -> cp.device(device.namespace(),
                 device.id()).flatMap(d -> d.status().workloads().stream()
-                .filter(w -> w.name().equals("hello") && w.lastDataUpload() != null).findFirst()));
+                .filter(w -> w.name().equals(workloadName) && w.lastDataUpload() != null).findFirst()));
+    }
+
+    private boolean isRemoval(DeviceEvent event) {
+        return "Removed".equals(event.reason()) && event.message().startsWith(workloadName + ":");
+    }
+
+    /** Why the port cannot be used, naming it and the option that changes it; empty when it is free (or 0). */
+    static Optional<String> busyPort(int port, String what, String option) {
+        if (port == 0) {
+            return Optional.empty();
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("port " + port + " on 127.0.0.1 (" + what + ") is already in use: stop what holds it, or "
+                    + "choose another port with " + option);
+        }
+    }
+
+    /**
+     * Stops the agent, then removes the sample workload's pod if it is still there (the demo failed
+     * or was interrupted before the agent removed it). Safe to run twice. The runtime opened on the
+     * agent's runtime directory owns exactly the pods that agent made, so nobody else's are touched.
+     */
+    private synchronized void stopAgentAndRemoveWorkload(Process agent, Path agentState) {
+        agent.destroy();
+        try {
+            if (!agent.waitFor(15, TimeUnit.SECONDS)) {
+                agent.destroyForcibly();
+                agent.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            agent.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        if ("log".equals(runtime)) {
+            return;
+        }
+        try (WorkloadRuntime workloads = ProviderRegistry.discover(WorkloadRuntimeProvider.class)
+                .selectConfigured(runtime).create(ProviderConfig.of(agentState.resolve("runtime")))) {
+            boolean left = workloads.list().stream().anyMatch(w -> w.name().equals(workloadName));
+            // also when no pod is left: its host-port rule may be
+            workloads.remove(workloadName);
+            if (left) {
+                step("Removed the pod of workload '" + workloadName + "' that the agent left running");
+            }
+        } catch (FlottaException e) {
+            System.err.println("flotta demo: could not remove the pod of workload '" + workloadName + "': "
+                    + e.getMessage() + " (remove it with: podman pod rm -f " + workloadName + ")");
+        }
     }
 
     private Process startAgent(Path bundle, Path state) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx32m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 FlottaCli.class.getName(), "agent", "--bundle", bundle.toString(), "--state-dir", state.toString(),
                 "--runtime", runtime));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -30,6 +30,13 @@ public final class PodmanRuntimeProvider implements WorkloadRuntimeProvider {
     public static final String NFT = "podman.nft";
     /** The nftables table (family inet) holding our rules. Default {@code flotta}. */
     public static final String NFT_TABLE = "podman.nftTable";
+    /**
+     * Which pods are this runtime's: it labels the pods it makes with this value and lists, replaces
+     * and removes no others. Default: a random id made once and kept in the runtime's directory, so
+     * an agent restarted with the same directory adopts its pods, and two agents on one host (or an
+     * agent and a test) never touch each other's.
+     */
+    public static final String OWNER = "podman.owner";
 
     private static final String DEFAULT_BINARY = "podman";
 
@@ -50,7 +57,8 @@ public final class PodmanRuntimeProvider implements WorkloadRuntimeProvider {
 
     @Override
     public WorkloadRuntime create(ProviderConfig config) {
-        return new PodmanWorkloadRuntime(PodmanSettings.from(config, BINARY, STOP_TIMEOUT, COMMAND_TIMEOUT, NFT, NFT_TABLE));
+        return new PodmanWorkloadRuntime(PodmanSettings.from(config, BINARY, STOP_TIMEOUT, COMMAND_TIMEOUT, NFT, NFT_TABLE,
+                OWNER));
     }
 
     /** Looks the name up like a shell would, without starting a process; null when not found. */

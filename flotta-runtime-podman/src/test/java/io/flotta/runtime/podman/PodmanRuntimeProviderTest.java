@@ -1,5 +1,6 @@
 package io.flotta.runtime.podman;
 
+import io.flotta.runtime.podman.internal.PodmanSettings;
 import io.flotta.spi.ConfigurationException;
 import io.flotta.spi.ProviderConfig;
 import io.flotta.spi.runtime.WorkloadRuntimeProvider;
@@ -42,6 +43,30 @@ class PodmanRuntimeProviderTest {
         assertThatThrownBy(() -> provider.create(new ProviderConfig(directory, Map.of(PodmanRuntimeProvider.STOP_TIMEOUT, "soon"))))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining(PodmanRuntimeProvider.STOP_TIMEOUT);
         Files.delete(directory);
+    }
+
+    @Test
+    void theOwnerIsKeptInTheDirectoryUnlessConfigured() throws Exception {
+        Path directory = Files.createTempDirectory("flotta-podman-test");
+        try {
+            String first = owner(ProviderConfig.of(directory));
+            assertThat(first).matches("[0-9a-f]{16}");
+            assertThat(Files.readString(directory.resolve("owner")).strip()).isEqualTo(first);
+            assertThat(owner(ProviderConfig.of(directory))).as("the same directory, the same owner").isEqualTo(first);
+            assertThat(owner(new ProviderConfig(directory, Map.of(PodmanRuntimeProvider.OWNER, "agent-7"))))
+                    .isEqualTo("agent-7");
+            assertThatThrownBy(() -> new PodmanRuntimeProvider().create(new ProviderConfig(directory,
+                    Map.of(PodmanRuntimeProvider.OWNER, "not a label"))))
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("owner");
+        } finally {
+            Files.walk(directory).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static String owner(ProviderConfig config) {
+        return PodmanSettings.from(config, PodmanRuntimeProvider.BINARY, PodmanRuntimeProvider.STOP_TIMEOUT,
+                PodmanRuntimeProvider.COMMAND_TIMEOUT, PodmanRuntimeProvider.NFT, PodmanRuntimeProvider.NFT_TABLE,
+                PodmanRuntimeProvider.OWNER).owner();
     }
 
     @Test

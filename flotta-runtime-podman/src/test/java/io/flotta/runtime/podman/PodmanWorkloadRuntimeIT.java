@@ -256,6 +256,30 @@ class PodmanWorkloadRuntimeIT {
     }
 
     @Test
+    void aRuntimeSeesOnlyThePodsMadeWithItsDirectory() throws IOException {
+        String name = uniqueName("owned");
+        runtime.apply(sleeper(name, "Always").build());
+        String id = podId(name);
+
+        Path otherDirectory = Files.createDirectory(directory.resolve("other-agent"));
+        try (WorkloadRuntime other = new PodmanRuntimeProvider().create(ProviderConfig.of(otherDirectory))) {
+            assertThat(other.list()).noneMatch(s -> s.name().equals(name));
+            other.remove(name);
+            assertThat(podId(name)).as("another runtime's remove leaves the pod").isEqualTo(id);
+            assertThatThrownBy(() -> other.apply(sleeper(name, "Never").build()))
+                    .hasMessageContaining("another Flotta runtime");
+            assertThat(podId(name)).isEqualTo(id);
+        }
+        try (WorkloadRuntime restarted = new PodmanRuntimeProvider().create(new ProviderConfig(directory,
+                Map.of(PodmanRuntimeProvider.STOP_TIMEOUT, "2")))) {
+            assertThat(restarted.list()).filteredOn(s -> s.name().equals(name)).singleElement()
+                    .satisfies(s -> assertThat(s.phase()).isEqualTo(WorkloadPhase.RUNNING));
+            restarted.apply(sleeper(name, "Always").build());
+            assertThat(podId(name)).as("the same directory adopts the pod unchanged").isEqualTo(id);
+        }
+    }
+
+    @Test
     void aKilledContainerIsReportedThroughWatch() throws Exception {
         String name = uniqueName("victim");
         BlockingQueue<WorkloadEvent> events = new LinkedBlockingQueue<>();

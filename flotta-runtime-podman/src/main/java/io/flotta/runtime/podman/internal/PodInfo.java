@@ -62,6 +62,16 @@ public record PodInfo(String id, String name, String status, Instant created, Ma
         return "true".equals(labels.get(Labels.MANAGED));
     }
 
+    /** The runtime instance that made the pod, or empty. */
+    public String owner() {
+        return labels.getOrDefault(Labels.OWNER, "");
+    }
+
+    /** Made by Flotta, by the runtime instance {@code owner}. */
+    public boolean ownedBy(String owner) {
+        return managed() && owner.equals(owner());
+    }
+
     public String hash() {
         return labels.getOrDefault(Labels.HASH, "");
     }

@@ -26,15 +26,22 @@ final class PodmanEventStream implements AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final String binary;
+    private final String labelFilter;
     private final Consumer<JsonNode> consumer;
     private final Thread reader;
     private volatile boolean closed;
     private volatile Process process;
     private Instant last;
 
-    /** Starts following events from {@code since} on (so a slow process start loses nothing). */
-    PodmanEventStream(String binary, Instant since, Consumer<JsonNode> consumer) {
+    /**
+     * Starts following events from {@code since} on (so a slow process start loses nothing).
+     *
+     * @param labelFilter {@code key=value} of the one label the containers must carry (podman ORs
+     *                    several label filters, so one is all that narrows the stream)
+     */
+    PodmanEventStream(String binary, String labelFilter, Instant since, Consumer<JsonNode> consumer) {
         this.binary = binary;
+        this.labelFilter = labelFilter;
         this.consumer = consumer;
         this.last = since;
         this.reader = new Thread(this::follow, "flotta-podman-events");
@@ -47,7 +54,7 @@ final class PodmanEventStream implements AutoCloseable {
         boolean first = true;
         while (!closed) {
             List<String> command = List.of(binary, "events", "--format", "json",
-                    "--filter", "type=container", "--filter", "label=" + Labels.MANAGED + "=true",
+                    "--filter", "type=container", "--filter", "label=" + labelFilter,
                     "--since", last.toString());
             try {
                 process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();

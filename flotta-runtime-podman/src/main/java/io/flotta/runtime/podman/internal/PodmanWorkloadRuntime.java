@@ -43,8 +43,8 @@ import java.util.stream.Stream;
  * {@link WorkloadRuntime} on podman: one pod per workload, made with {@code podman kube play},
  * listed with {@code podman pod ps}, watched through {@code podman events}.
  *
- * <p>Ownership: every pod it makes carries {@link Labels#MANAGED}; pods without it are never
- * listed, replaced or removed. Idempotence: the pod's {@link Labels#HASH} label is a hash of
+ * <p>Ownership: every pod it makes carries {@link Labels#MANAGED} and its {@link Labels#OWNER};
+ * pods without both are never listed, replaced or removed. Idempotence: the pod's {@link Labels#HASH} label is a hash of
  * everything it was made from, so an unchanged workload costs one {@code pod ps}.
  */
 public final class PodmanWorkloadRuntime implements WorkloadRuntime {
@@ -73,7 +73,7 @@ public final class PodmanWorkloadRuntime implements WorkloadRuntime {
         this.io = Executors.newCachedThreadPool(daemonThreads("flotta-podman-io"));
         this.dispatcher = Executors.newSingleThreadExecutor(daemonThreads("flotta-podman-events-dispatch"));
         this.cli = new PodmanCli(settings.binary(), settings.commandTimeout(), io);
-        this.renderer = new WorkloadRenderer(settings.directory(), settings.stopTimeout());
+        this.renderer = new WorkloadRenderer(settings.directory(), settings.stopTimeout(), settings.owner());
         this.hostPorts = new HostPorts(settings.nft(), settings.nftTable(), "input", this::publish);
     }
 
@@ -92,9 +92,10 @@ public final class PodmanWorkloadRuntime implements WorkloadRuntime {
             try {
                 RenderedWorkload rendered = renderer.render(workload);
                 PodInfo existing = findPod(name);
-                if (existing != null && !existing.managed()) {
+                if (existing != null && !owned(existing)) {
                     throw new FlottaException(Code.INVALID_ARGUMENT, "workload '" + name + "': a pod named '" + name
-                            + "' exists that Flotta did not create; it is left alone");
+                            + "' exists that " + (existing.managed() ? "another Flotta runtime (owner '"
+                            + existing.owner() + "') created" : "Flotta did not create") + "; it is left alone");
                 }
                 if (existing != null && existing.hash().equals(rendered.hash())) {
                     keepRunning(existing, rendered);
@@ -106,7 +107,8 @@ public final class PodmanWorkloadRuntime implements WorkloadRuntime {
                 Instant now = Instant.now();
                 failures.put(name, new WorkloadStatus(name, WorkloadPhase.FAILED, e.getMessage(), now));
                 LOG.warn("deploying workload '{}' failed: {}", name, e.getMessage());
-                publish(new WorkloadEvent(name, true, "FailedToDeploy", e.getMessage(), now));
+                // no event: the caller gets the exception and reports it (the agent once per reason,
+                // where an event here would repeat on every configuration the workload is part of)
                 throw e;
             }
         }
@@ -267,10 +269,15 @@ public final class PodmanWorkloadRuntime implements WorkloadRuntime {
         }
         synchronized (lock(name)) {
             PodInfo pod = findPod(name);
-            if (pod != null && pod.managed()) {
+            if (pod != null && !owned(pod)) {
+                // its host ports, secrets and files may be another runtime's too: leave all of it
+                failures.remove(name);
+                lastChange.remove(name);
+                LOG.info("not removing pod '{}': this runtime did not create it", name);
+                return;
+            }
+            if (pod != null) {
                 stopAndRemove(pod);
-            } else if (pod != null) {
-                LOG.info("not removing pod '{}': Flotta did not create it", name);
             }
             hostPorts.close(name);
             List<String> secrets = secretsOf(name);
@@ -295,12 +302,12 @@ public final class PodmanWorkloadRuntime implements WorkloadRuntime {
     public List<WorkloadStatus> list() {
         ensureOpen();
         List<PodInfo> pods = PodInfo.parseList(cli.check(
-                List.of("pod", "ps", "--format", "json", "--filter", "label=" + Labels.MANAGED + "=true"),
+                List.of("pod", "ps", "--format", "json", "--filter", "label=" + Labels.OWNER + "=" + settings.owner()),
                 Code.UNAVAILABLE, "podman pod ps"));
         List<WorkloadStatus> result = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (PodInfo pod : pods) {
-            if (!pod.managed()) {
+            if (!owned(pod)) {
                 continue;
             }
             String name = pod.workload();
@@ -328,7 +335,8 @@ public final class PodmanWorkloadRuntime implements WorkloadRuntime {
         listeners.add(listener);
         synchronized (this) {
             if (events == null) {
-                events = new PodmanEventStream(settings.binary(), Instant.now(), this::onPodmanEvent);
+                events = new PodmanEventStream(settings.binary(), Labels.OWNER + "=" + settings.owner(), Instant.now(),
+                        this::onPodmanEvent);
             }
         }
         return () -> {
@@ -343,6 +351,9 @@ public final class PodmanWorkloadRuntime implements WorkloadRuntime {
     }
 
     private void onPodmanEvent(JsonNode event) {
+        if (!settings.owner().equals(event.path("Attributes").path(Labels.OWNER).asText())) {
+            return;
+        }
         if ("remove".equals(event.path("Status").asText())) {
             stopping.remove(event.path("ID").asText());
             return;
@@ -372,6 +383,10 @@ public final class PodmanWorkloadRuntime implements WorkloadRuntime {
         // unfiltered: a foreign pod of the same name must be seen, to be left alone
         String json = cli.check(List.of("pod", "ps", "--format", "json"), Code.UNAVAILABLE, "podman pod ps");
         return PodInfo.parseList(json).stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+    }
+
+    private boolean owned(PodInfo pod) {
+        return pod.ownedBy(settings.owner());
     }
 
     private Object lock(String name) {

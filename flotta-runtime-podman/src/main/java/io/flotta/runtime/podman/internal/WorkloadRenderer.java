@@ -60,16 +60,19 @@ public final class WorkloadRenderer {
     private final Path secretRoot;
     private final Path dataRoot;
     private final Duration defaultStopTimeout;
+    private final String owner;
 
     /**
      * @param directory          the runtime's own directory: secret volumes go under {@code secrets/},
      *                           default data directories under {@code data/}
      * @param defaultStopTimeout used when the spec has no {@code terminationGracePeriodSeconds}
+     * @param owner              the value of every pod's {@link Labels#OWNER} label
      */
-    public WorkloadRenderer(Path directory, Duration defaultStopTimeout) {
+    public WorkloadRenderer(Path directory, Duration defaultStopTimeout, String owner) {
         this.secretRoot = directory.resolve("secrets").toAbsolutePath();
         this.dataRoot = directory.resolve("data").toAbsolutePath();
         this.defaultStopTimeout = defaultStopTimeout;
+        this.owner = owner;
     }
 
     /** The prefix of every podman secret made for this workload (Kubernetes names never contain '_'). */
@@ -159,6 +162,7 @@ public final class WorkloadRenderer {
         ObjectNode labels = metadata.putObject("labels");
         new TreeMap<>(workload.labels()).forEach(labels::put);
         labels.put(Labels.MANAGED, "true");
+        labels.put(Labels.OWNER, owner);
         labels.put(Labels.WORKLOAD, name);
         labels.put(Labels.STOP_TIMEOUT, Long.toString(stopTimeout.toSeconds()));
         if (!workload.annotations().isEmpty()) {

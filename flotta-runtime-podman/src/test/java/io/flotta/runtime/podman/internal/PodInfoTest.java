@@ -17,7 +17,7 @@ class PodInfoTest {
             + "{\"Id\":\"infra\",\"Names\":\"8fcd99344a83-infra\",\"Status\":\"running\"}],"
             + "\"Created\":\"2026-11-26T10:50:51.784497624Z\",\"Id\":\"p1\",\"InfraId\":\"infra\",\"Name\":\"web\","
             + "\"Status\":\"Degraded\",\"Labels\":{\"io.flotta/managed\":\"true\",\"io.flotta/workload\":\"web\","
-            + "\"io.flotta/hash\":\"abc\"}},"
+            + "\"io.flotta/owner\":\"me\",\"io.flotta/hash\":\"abc\"}},"
             + "{\"Containers\":[],\"Created\":\"2026-11-26T10:50:51Z\",\"Id\":\"p2\",\"Name\":\"other\",\"Status\":\"Running\","
             + "\"Labels\":null}]";
 
@@ -29,12 +29,15 @@ class PodInfoTest {
         PodInfo web = pods.get(0);
         assertThat(web.managed()).isTrue();
         assertThat(web.hash()).isEqualTo("abc");
+        assertThat(web.ownedBy("me")).isTrue();
+        assertThat(web.ownedBy("someone-else")).isFalse();
         assertThat(web.workload()).isEqualTo("web");
         assertThat(web.created()).isEqualTo(Instant.parse("2026-11-26T10:50:51.784497624Z"));
         assertThat(web.containers()).extracting(PodInfo.ContainerInfo::id).containsExactly("c1", "c2");
         assertThat(web.phase()).isEqualTo(WorkloadPhase.RUNNING);
         assertThat(web.message()).isEqualTo("degraded: side exited");
         assertThat(pods.get(1).managed()).isFalse();
+        assertThat(pods.get(1).ownedBy("")).as("an unlabelled pod is nobody's").isFalse();
         assertThat(PodInfo.parseList("")).isEmpty();
     }
 

@@ -22,7 +22,7 @@ class WorkloadRendererTest {
 
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final Path DIR = Path.of("/var/lib/flotta-test");
-    private final WorkloadRenderer renderer = new WorkloadRenderer(DIR, Duration.ofSeconds(10));
+    private final WorkloadRenderer renderer = new WorkloadRenderer(DIR, Duration.ofSeconds(10), "owner-1");
 
     private static final String SPEC = String.join("\n",
             "initContainers:",
@@ -84,7 +84,7 @@ class WorkloadRendererTest {
     @Test
     void podCarriesOurLabelsAndPassesLabelsAndAnnotationsThrough() throws IOException {
         RenderedWorkload rendered = renderer.render(workload().spec(SPEC)
-                .labels(Map.of("app", "web", "podman/tier", "edge", Labels.MANAGED, "false"))
+                .labels(Map.of("app", "web", "podman/tier", "edge", Labels.MANAGED, "false", Labels.OWNER, "forged"))
                 .annotations(Map.of("podman/note", "kept", "owner", "ops"))
                 .build());
         JsonNode metadata = pod(rendered).get("metadata");
@@ -94,6 +94,7 @@ class WorkloadRendererTest {
         assertThat(metadata.at("/labels/podman~1tier").asText()).isEqualTo("edge");
         assertThat(metadata.at("/labels/io.flotta~1managed").asText()).isEqualTo("true");
         assertThat(metadata.at("/labels/io.flotta~1workload").asText()).isEqualTo("web");
+        assertThat(metadata.at("/labels/io.flotta~1owner").asText()).isEqualTo("owner-1");
         assertThat(metadata.at("/labels/io.flotta~1hash").asText()).isEqualTo(rendered.hash()).hasSize(40);
         assertThat(metadata.at("/annotations/podman~1note").asText()).isEqualTo("kept");
         assertThat(metadata.at("/annotations/owner").asText()).isEqualTo("ops");

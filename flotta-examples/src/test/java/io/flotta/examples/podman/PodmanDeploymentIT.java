@@ -1,0 +1,479 @@
+package io.flotta.examples.podman;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotta.core.controlplane.ControlPlane;
+import io.flotta.core.controlplane.ControlPlaneOptions;
+import io.flotta.core.controlplane.DeviceView;
+import io.flotta.core.model.DeploymentSpec;
+import io.flotta.core.model.DeviceEvent;
+import io.flotta.core.model.DeviceWorkloadStatus;
+import io.flotta.core.model.LabelSelector;
+import io.flotta.core.model.ModelJson;
+import io.flotta.examples.EmbeddedControlPlane;
+import io.flotta.examples.SampleWorkload;
+import io.flotta.runtime.podman.PodmanRuntimeProvider;
+import io.flotta.spi.ProviderConfig;
+import io.flotta.spi.runtime.WorkloadRuntime;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The deployment workflow on real podman: a control plane in this JVM, an agent in a child JVM
+ * ({@code flotta agent --runtime podman}) talking to it over mTLS, deployments placed by label
+ * selector, and the pods checked with podman, nft and HTTP. Needs podman and the images of
+ * {@code scripts/setup-podman.sh}; fails (never skips) without them.
+ */
+class PodmanDeploymentIT {
+
+    private static final String NS = "default";
+    private static final String RUN_LABEL = "e2e-run";
+    private static final String STAGE_LABEL = "e2e-stage";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    @TempDir
+    Path dir;
+
+    @RegisterExtension
+    final TestWatcher reportOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            System.out.println("---- agent output (last 150 lines) ----\n" + agentLog.tail(150));
+            if (cp != null) {
+                cp.device(NS, deviceId).ifPresent(d -> System.out.println("---- device status ----\n"
+                        + ModelJson.write(d.status())));
+            }
+        }
+    };
+
+    private final AgentProcess.Log agentLog = new AgentProcess.Log();
+    private final List<String> deployed = new ArrayList<>();
+    private EmbeddedControlPlane embedded;
+    private ControlPlane cp;
+    private AgentProcess agent;
+    private Path bundle;
+    private Path agentState;
+    private String run;
+    private String deviceId;
+
+    @BeforeAll
+    static void podmanIsReady() {
+        Podman.requireReady();
+    }
+
+    @BeforeEach
+    void startControlPlaneAndAgent() {
+        run = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
+        deviceId = "e2e-device-" + run;
+        embedded = EmbeddedControlPlane.builder().dataDirectory(dir.resolve("control-plane")).port(0)
+                .options(ControlPlaneOptions.builder().heartbeatPeriod(Duration.ofSeconds(1)).build()).start();
+        cp = embedded.controlPlane();
+        bundle = dir.resolve("bootstrap");
+        embedded.writeBootstrapBundle(bundle);
+        agentState = dir.resolve("agent");
+        long started = System.nanoTime();
+        agent = AgentProcess.start(bundle, agentState, deviceId, agentLog);
+        DeviceView device = await("device " + deviceId + " to register and send a heartbeat", Duration.ofSeconds(60),
+                () -> cp.device(NS, deviceId).filter(d -> "up".equals(d.status().agentStatus())));
+        System.out.printf("e2e pairing: agent JVM started -> registered and first heartbeat %d ms%n",
+                ms(started, System.nanoTime()));
+        relabel(Map.of(RUN_LABEL, run, STAGE_LABEL, "live"), device.labels());
+    }
+
+    @AfterEach
+    void stopAgentAndRemoveOurPods() {
+        if (agent != null) {
+            agent.stop();
+        }
+        // the runtime on the agent's directory owns exactly the agent's pods: it also closes their
+        // host ports; a forced pod rm by name is the fallback
+        try (WorkloadRuntime runtime = new PodmanRuntimeProvider().create(ProviderConfig.of(agentState.resolve("runtime")))) {
+            for (String name : deployed) {
+                try {
+                    runtime.remove(name);
+                } catch (RuntimeException e) {
+                    System.out.println("cleanup of " + name + " through the runtime failed: " + e.getMessage());
+                }
+            }
+        } finally {
+            deployed.forEach(Podman::removePod);
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- tests
+
+    @Test
+    void aDeploymentBySelectorRunsOnTheDeviceAndAChangeReplacesThePod() {
+        String name = workload("web");
+        int port = Podman.freePort();
+
+        long created = System.nanoTime();
+        deploy(name, httpd(port, "first"));
+        String page = awaitPage(port, "MESSAGE=first");
+        long answered = System.nanoTime();
+        assertThat(page).contains("DEVICE_ID=" + deviceId);
+        awaitPhase(name, "Running");
+        long reported = System.nanoTime();
+        String firstPod = Podman.podId(name).orElseThrow();
+        if (Podman.nftPresent()) {
+            assertThat(Podman.nftTable()).contains("dport " + port).contains("flotta workload " + name);
+        }
+        // the runtime's own event travelled in a heartbeat
+        assertThat(awaitEvent(name, "Started").message()).contains("container httpd started");
+        assertThat(cp.deployments()).filteredOn(d -> d.name().equals(name)).singleElement()
+                .satisfies(d -> assertThat(d.phases()).containsExactly(Map.entry("Running", 1)));
+
+        long changed = System.nanoTime();
+        deploy(name, httpd(port, "second"));
+        awaitPage(port, "MESSAGE=second");
+        long replaced = System.nanoTime();
+        assertThat(Podman.podId(name)).as("a changed deployment gets a new pod").isPresent().get()
+                .isNotEqualTo(firstPod);
+        assertThat(awaitEvent(name, "Stopped").message()).as("the old container was stopped, not killed")
+                .contains("container httpd stopped");
+        assertThat(events(name, "Died")).as("no container died unexpectedly").isEmpty();
+        awaitPhase(name, "Running");
+
+        System.out.printf("e2e deploy: created -> answering %d ms, -> Running in the control plane %d ms; "
+                + "changed -> new pod answering %d ms%n", ms(created, answered), ms(created, reported), ms(changed, replaced));
+    }
+
+    @Test
+    void aDeviceRelabelledAwayOrADeletedDeploymentRemovesThePodAndClosesItsPort() {
+        String name = workload("moving");
+        int port = Podman.freePort();
+        deploy(name, httpd(port, "here"));
+        awaitPage(port, "MESSAGE=here");
+        awaitPhase(name, "Running");
+
+        long relabelled = System.nanoTime();
+        relabel(Map.of(STAGE_LABEL, "retired"), device().labels());
+        awaitRemoved(name, port);
+        long removedAfterRelabel = System.nanoTime();
+        assertThat(device().status().workloads()).extracting(DeviceWorkloadStatus::name).doesNotContain(name);
+        assertThat(awaitEvent(name, "Removed").message()).contains("no longer configured");
+
+        relabel(Map.of(STAGE_LABEL, "live"), device().labels());
+        awaitPage(port, "MESSAGE=here");
+        awaitPhase(name, "Running");
+
+        long deleted = System.nanoTime();
+        assertThat(cp.deleteDeployment(NS, name)).isTrue();
+        awaitRemoved(name, port);
+        long removedAfterDelete = System.nanoTime();
+        await("a second Removed event", WAIT, () -> Optional.of(events(name, "Removed")).filter(l -> l.size() >= 2));
+
+        System.out.printf("e2e remove: relabelled -> pod gone and port closed %d ms; deleted -> gone %d ms%n",
+                ms(relabelled, removedAfterRelabel), ms(deleted, removedAfterDelete));
+    }
+
+    @Test
+    void aKilledMainProcessIsReportedWithAnEventAndHandledPerRestartPolicy() {
+        String once = workload("once");
+        String always = workload("always");
+        int oncePort = Podman.freePort();
+        int alwaysPort = Podman.freePort();
+        ObjectNode oncePod = httpd(oncePort, "once");
+        ((ObjectNode) oncePod.get("spec")).put("restartPolicy", "Never");
+        deploy(once, oncePod);
+        deploy(always, httpd(alwaysPort, "always"));
+        awaitPage(oncePort, "MESSAGE=once");
+        awaitPage(alwaysPort, "MESSAGE=always");
+        awaitPhase(once, "Running");
+        awaitPhase(always, "Running");
+        String alwaysPod = Podman.podId(always).orElseThrow();
+
+        kill(Podman.containerPid(once, "httpd"));
+        kill(Podman.containerPid(always, "httpd"));
+
+        DeviceEvent died = awaitEvent(once, "Died");
+        assertThat(died.type()).isEqualTo("warn");
+        assertThat(died.message()).contains("container httpd exited with code 137");
+        awaitPhase(once, "Exited");
+        assertThat(Podman.listening(oncePort)).isFalse();
+
+        assertThat(awaitEvent(always, "Died").message()).contains("137");
+        assertThat(awaitEvent(always, "Restarted").message()).contains("restarted by its restart policy");
+        awaitPage(alwaysPort, "MESSAGE=always");
+        awaitPhase(always, "Running");
+        assertThat(Podman.podId(always)).as("restarted in place").contains(alwaysPod);
+    }
+
+    @Test
+    void invalidWorkloadsFailWithTheirReasonAndLeaveTheOthersRunning() {
+        String good = workload("good");
+        int port = Podman.freePort();
+        deploy(good, httpd(port, "fine"));
+        awaitPage(port, "MESSAGE=fine");
+        awaitPhase(good, "Running");
+        String goodPod = Podman.podId(good).orElseThrow();
+
+        Map<String, String> reasons = new LinkedHashMap<>();
+        String noImage = workload("no-image");
+        deploy(noImage, pod("{\"containers\":[{\"name\":\"c\",\"image\":\"localhost/flotta/no-such-image:1\","
+                + "\"imagePullPolicy\":\"Never\"}]}"));
+        reasons.put(noImage, "image not known");
+        String badPort = workload("bad-port");
+        deploy(badPort, pod("{\"containers\":[{\"name\":\"c\",\"image\":\"" + Podman.BUSYBOX + "\","
+                + "\"ports\":[{\"containerPort\":80,\"hostPort\":70000}]}]}"));
+        reasons.put(badPort, "hostPort must be a port number");
+        String noSecret = workload("no-secret");
+        deploy(noSecret, pod("{\"containers\":[{\"name\":\"c\",\"image\":\"" + Podman.BUSYBOX + "\",\"env\":[{\"name\":"
+                + "\"TOKEN\",\"valueFrom\":{\"secretKeyRef\":{\"name\":\"absent-secret\",\"key\":\"token\"}}}]}]}"));
+        reasons.put(noSecret, "Secret 'absent-secret', which was not provided");
+        String noConfigMap = workload("no-config");
+        deploy(noConfigMap, pod("{\"containers\":[{\"name\":\"c\",\"image\":\"" + Podman.BUSYBOX + "\","
+                + "\"envFrom\":[{\"configMapRef\":{\"name\":\"absent-config\"}}]}]}"));
+        reasons.put(noConfigMap, "ConfigMap 'absent-config', which was not provided");
+
+        reasons.forEach((name, reason) -> {
+            awaitPhase(name, "Failed");
+            DeviceEvent event = awaitEvent(name, "FailedToDeploy");
+            assertThat(event.type()).isEqualTo("warn");
+            assertThat(event.message()).contains(reason);
+            assertThat(Podman.podId(name)).as("no pod is left for %s", name).isEmpty();
+        });
+        assertThat(cp.deployments()).filteredOn(d -> reasons.containsKey(d.name()))
+                .allSatisfy(d -> assertThat(d.phases()).containsExactly(Map.entry("Failed", 1)));
+
+        assertThat(Podman.podId(good)).as("the good workload's pod is untouched").contains(goodPod);
+        assertThat(awaitPage(port, "MESSAGE=fine")).isNotEmpty();
+        assertThat(phase(good)).isEqualTo("Running");
+        for (String name : reasons.keySet()) {
+            assertThat(events(name, "FailedToDeploy")).as("one FailedToDeploy event for %s, not one per configuration", name)
+                    .hasSize(1);
+        }
+    }
+
+    @Test
+    void aRestartedAgentKeepsItsRunningPods() {
+        String first = workload("keep-a");
+        String second = workload("keep-b");
+        int firstPort = Podman.freePort();
+        int secondPort = Podman.freePort();
+        deploy(first, httpd(firstPort, "a"));
+        deploy(second, httpd(secondPort, "b"));
+        awaitPage(firstPort, "MESSAGE=a");
+        awaitPage(secondPort, "MESSAGE=b");
+        awaitPhase(first, "Running");
+        awaitPhase(second, "Running");
+        Map<String, String> pods = Map.of(first, Podman.podId(first).orElseThrow(), second, Podman.podId(second).orElseThrow());
+        Map<String, String> started = Map.of(first, startedAt(first), second, startedAt(second));
+        List<String> serials = device().status().certificateSerials();
+
+        for (boolean graceful : List.of(true, false)) {
+            int exit = graceful ? agent.stop() : agent.kill();
+            assertThat(exit).isNotZero();
+            // the device keeps working unattended
+            awaitPage(firstPort, "MESSAGE=a");
+            awaitPage(secondPort, "MESSAGE=b");
+
+            Instant restarted = Instant.now();
+            long before = agentLog.lines().stream().filter(l -> l.contains("applied configuration")).count();
+            agent = AgentProcess.start(bundle, agentState, deviceId, agentLog);
+            await("the restarted agent to apply its stored configuration", WAIT, () -> Optional.of(agentLog.lines().stream()
+                    .filter(l -> l.contains("applied configuration")).count()).filter(n -> n > before));
+            await("a heartbeat from the restarted agent", WAIT, () -> cp.device(NS, deviceId)
+                    .filter(d -> d.lastSeen() != null && d.lastSeen().isAfter(restarted.plusSeconds(1))));
+
+            assertThat(Podman.podId(first)).as("no pod recreated (%s stop)", graceful ? "graceful" : "forced")
+                    .contains(pods.get(first));
+            assertThat(Podman.podId(second)).contains(pods.get(second));
+            assertThat(startedAt(first)).as("no container restarted").isEqualTo(started.get(first));
+            assertThat(startedAt(second)).isEqualTo(started.get(second));
+            assertThat(phase(first)).isEqualTo("Running");
+            assertThat(phase(second)).isEqualTo("Running");
+            assertThat(device().status().certificateSerials()).as("the agent kept its identity").isEqualTo(serials);
+        }
+        assertThat(agentLog.contains("deployed (replaced)")).isFalse();
+    }
+
+    @Test
+    void measuresDeploymentAndRemovalCostPerPod() {
+        int count = 4;
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            ports.put(workload("load-" + i), Podman.freePort());
+        }
+        long created = System.nanoTime();
+        ports.forEach((name, port) -> deploy(name, httpd(port, name)));
+        ports.forEach((name, port) -> awaitPage(port, "MESSAGE=" + name));
+        long answering = System.nanoTime();
+        ports.keySet().forEach(name -> awaitPhase(name, "Running"));
+        long reported = System.nanoTime();
+
+        long deleted = System.nanoTime();
+        ports.keySet().forEach(name -> cp.deleteDeployment(NS, name));
+        ports.forEach(this::awaitRemoved);
+        long gone = System.nanoTime();
+
+        List<Long> plays = agentLog.podmanMillis("kube play");
+        List<Long> stops = agentLog.podmanMillis("pod stop");
+        List<Long> removals = agentLog.podmanMillis("pod rm");
+        assertThat(plays).as("kube play timings in the agent's debug log").hasSize(count);
+        assertThat(stops).hasSize(count);
+        System.out.printf("e2e %d pods: created -> all answering %d ms (%d ms/pod), -> all Running in the control "
+                        + "plane %d ms; deleted -> all gone %d ms (%d ms/pod)%n", count, ms(created, answering),
+                ms(created, answering) / count, ms(created, reported), ms(deleted, gone), ms(deleted, gone) / count);
+        System.out.printf("e2e per pod on the agent: kube play %s ms, pod stop %s ms, pod rm %s ms%n",
+                summary(plays), summary(stops), summary(removals));
+    }
+
+    // ---------------------------------------------------------------------------------------- steps
+
+    private String workload(String prefix) {
+        String name = "e2e-" + prefix + "-" + run;
+        deployed.add(name);
+        return name;
+    }
+
+    /** Deploys to the devices of this run that are not retired: a selector of matchExpressions only. */
+    private void deploy(String name, JsonNode pod) {
+        LabelSelector selector = new LabelSelector(Map.of(), List.of(
+                new LabelSelector.Requirement(RUN_LABEL, "In", List.of(run)),
+                new LabelSelector.Requirement(STAGE_LABEL, "NotIn", List.of("retired", "broken"))));
+        cp.applyDeployment(NS, name, new DeploymentSpec(null, selector, "pod", pod, null, null, null, null, null));
+    }
+
+    private static ObjectNode httpd(int hostPort, String message) {
+        return SampleWorkload.pod(hostPort, message);
+    }
+
+    private static ObjectNode pod(String specJson) {
+        try {
+            ObjectNode pod = ModelJson.mapper().createObjectNode();
+            pod.set("spec", ModelJson.mapper().readTree(specJson));
+            return pod;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void relabel(Map<String, String> changes, Map<String, String> current) {
+        Map<String, String> labels = new HashMap<>(current);
+        labels.putAll(changes);
+        cp.setDeviceLabels(NS, deviceId, labels);
+    }
+
+    private static void kill(String pid) {
+        ProcessHandle process = ProcessHandle.of(Long.parseLong(pid))
+                .orElseThrow(() -> new AssertionError("no process " + pid));
+        assertThat(process.destroyForcibly()).as("SIGKILL to %s", pid).isTrue();
+    }
+
+    // ---------------------------------------------------------------------------------------- checks
+
+    private DeviceView device() {
+        return cp.device(NS, deviceId).orElseThrow(() -> new AssertionError("device " + deviceId + " is gone"));
+    }
+
+    private String phase(String workload) {
+        return device().status().workloads().stream().filter(w -> w.name().equals(workload))
+                .map(DeviceWorkloadStatus::phase).findFirst().orElse("(not placed)");
+    }
+
+    private void awaitPhase(String workload, String phase) {
+        await(workload + " to be " + phase + " in the control plane", WAIT,
+                () -> Optional.of(phase(workload)).filter(phase::equals));
+    }
+
+    /** The device's events about the workload (the agent prefixes their messages with its name). */
+    private List<DeviceEvent> events(String workload, String reason) {
+        return device().status().events().stream()
+                .filter(e -> e.reason().equals(reason) && e.message().startsWith(workload + ":"))
+                .collect(Collectors.toList());
+    }
+
+    private DeviceEvent awaitEvent(String workload, String reason) {
+        return await("a " + reason + " event of " + workload + " in the device's status", WAIT,
+                () -> events(workload, reason).stream().reduce((a, b) -> b));
+    }
+
+    private void awaitRemoved(String workload, int port) {
+        await("pod " + workload + " to be removed and port " + port + " closed", WAIT, () -> Optional.of(workload)
+                .filter(w -> Podman.podId(w).isEmpty() && !Podman.listening(port)
+                        && (!Podman.nftPresent() || !Podman.nftTable().contains("flotta workload " + w + "\""))));
+    }
+
+    private static String awaitPage(int port, String expected) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                .timeout(Duration.ofSeconds(2)).build();
+        return await("127.0.0.1:" + port + " to serve " + expected, WAIT, () -> {
+            try {
+                HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                return Optional.of(response.body()).filter(b -> response.statusCode() == 200 && b.contains(expected));
+            } catch (IOException e) {
+                return Optional.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    private static String startedAt(String pod) {
+        return Podman.podmanOk("inspect", "--format", "{{.State.StartedAt}}", pod + "-httpd").strip();
+    }
+
+    private static <T> T await(String what, Duration timeout, Supplier<Optional<T>> probe) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<T> value = probe.get();
+            if (value.isPresent()) {
+                return value.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private static long ms(long from, long to) {
+        return TimeUnit.NANOSECONDS.toMillis(to - from);
+    }
+
+    private static String summary(List<Long> millis) {
+        if (millis.isEmpty()) {
+            return "-";
+        }
+        return "avg " + Math.round(millis.stream().mapToLong(Long::longValue).average().orElse(0))
+                + " / max " + millis.stream().mapToLong(Long::longValue).max().orElse(0)
+                + " (n=" + millis.size() + ")";
+    }
+}
