@@ -30,13 +30,13 @@ public final class SampleWorkload {
         String hostname = deviceLabels.get("device.hostname");
         LabelSelector selector = hostname == null ? new LabelSelector(Map.of(), java.util.List.of())
                 : LabelSelector.matching(Map.of("device.hostname", hostname));
-        return new DeploymentSpec(null, selector, "pod", pod(hostPort, message), null, null, null, null, null);
+        return new DeploymentSpec(null, selector, "pod", podWritingData(hostPort, message), null, null, null, null,
+                null);
     }
 
     public static ObjectNode pod(int hostPort, String message) {
         ObjectNode pod = JsonNodeFactory.instance.objectNode();
-        com.fasterxml.jackson.databind.node.ArrayNode containers = pod.putObject("spec").putArray("containers");
-        ObjectNode container = containers.addObject();
+        ObjectNode container = pod.putObject("spec").putArray("containers").addObject();
         container.put("name", "httpd");
         container.put("image", IMAGE);
         container.put("imagePullPolicy", "IfNotPresent");
@@ -48,8 +48,17 @@ public final class SampleWorkload {
         port.put("hostPort", hostPort);
         port.put("hostIP", "127.0.0.1");
         port.put("protocol", "TCP");
-        // a second container writes into the data volume; the agent uploads it to the device's bucket
-        ObjectNode writer = containers.addObject();
+        return pod;
+    }
+
+    /**
+     * {@link #pod} plus a second container that writes {@link #DATA_FILE} into the data volume, which
+     * the agent uploads to the device's bucket.
+     */
+    public static ObjectNode podWritingData(int hostPort, String message) {
+        ObjectNode pod = pod(hostPort, message);
+        ObjectNode writer = ((com.fasterxml.jackson.databind.node.ArrayNode) pod.path("spec").path("containers"))
+                .addObject();
         writer.put("name", "writer");
         writer.put("image", BUSYBOX_IMAGE);
         writer.put("imagePullPolicy", "IfNotPresent");
