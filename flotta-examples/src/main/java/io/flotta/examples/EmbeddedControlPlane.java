@@ -14,17 +14,21 @@ import io.flotta.spi.store.StoreProvider;
 import io.flotta.spi.transport.TransportServer;
 import io.flotta.spi.transport.TransportServerConfig;
 import io.flotta.spi.transport.TransportServerProvider;
+import io.flotta.storage.s3.S3ObjectStorage;
+import io.flotta.storage.s3.S3StorageSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A whole control plane in one process: the embedded store and CA (or whichever providers are
- * selected), the engine, and a transport server on the device port with a server certificate from
- * the CA.
+ * selected), the engine, a transport server on the device port with a server certificate from
+ * the CA, and object storage for workload data: by default a real S3 server (S3Proxy) on loopback
+ * storing files under the data directory, or any S3 endpoint given with {@link Builder#s3Endpoint}.
  */
 public final class EmbeddedControlPlane implements AutoCloseable {
 
@@ -33,6 +37,8 @@ public final class EmbeddedControlPlane implements AutoCloseable {
     private final ControlPlane controlPlane;
     private final TransportServer server;
     private final String host;
+    private final EmbeddedObjectStore objectStore;
+    private final S3ObjectStorage objectStorage;
 
     private EmbeddedControlPlane(Builder b) {
         Path dir = Objects.requireNonNull(b.dataDirectory, "dataDirectory");
@@ -41,7 +47,24 @@ public final class EmbeddedControlPlane implements AutoCloseable {
                 .create(ProviderConfig.of(dir.resolve("store")));
         this.ca = ProviderRegistry.discover(CertificateAuthorityProvider.class).selectConfigured(null)
                 .create(ProviderConfig.of(dir.resolve("ca")));
-        this.controlPlane = ControlPlane.builder().store(store).certificateAuthority(ca).options(b.options).build();
+        String storeHost = host.equals("0.0.0.0") ? "127.0.0.1" : host;
+        if (b.s3Endpoint != null) {
+            this.objectStore = null;
+            this.objectStorage = S3ObjectStorage.create(S3StorageSettings.builder().endpoint(b.s3Endpoint)
+                    .credentials(b.s3AccessKeyId, b.s3SecretAccessKey).stateDirectory(dir.resolve("object-storage"))
+                    .build());
+        } else if (b.embeddedObjectStore) {
+            this.objectStore = EmbeddedObjectStore.start(dir.resolve("s3"), storeHost, b.objectStorePort, ca);
+            this.objectStorage = S3ObjectStorage.create(objectStore.settings(dir.resolve("object-storage")).build());
+        } else {
+            this.objectStore = null;
+            this.objectStorage = null;
+        }
+        ControlPlane.Builder engine = ControlPlane.builder().store(store).certificateAuthority(ca).options(b.options);
+        if (objectStorage != null) {
+            engine.objectStorage(objectStorage).dataUploadInterval(b.dataUploadInterval);
+        }
+        this.controlPlane = engine.build();
         List<String> ips = new ArrayList<>(b.serverIps);
         if (!ips.contains(host) && host.matches("[0-9.]+") && !host.equals("0.0.0.0")) {
             ips.add(host);
@@ -66,6 +89,16 @@ public final class EmbeddedControlPlane implements AutoCloseable {
         return ca;
     }
 
+    /** The object storage devices upload to, when there is one. */
+    public Optional<S3ObjectStorage> objectStorage() {
+        return Optional.ofNullable(objectStorage);
+    }
+
+    /** The embedded S3 server's endpoint, when it runs. */
+    public Optional<URI> objectStoreEndpoint() {
+        return Optional.ofNullable(objectStore).map(EmbeddedObjectStore::endpoint);
+    }
+
     public int port() {
         return server.port();
     }
@@ -87,6 +120,12 @@ public final class EmbeddedControlPlane implements AutoCloseable {
     public void close() {
         server.close();
         controlPlane.close();
+        if (objectStorage != null) {
+            objectStorage.close();
+        }
+        if (objectStore != null) {
+            objectStore.close();
+        }
         store.close();
         ca.close();
     }
@@ -102,6 +141,12 @@ public final class EmbeddedControlPlane implements AutoCloseable {
         private int maxBodyBytes = 1 << 20;
         private String transport;
         private String store;
+        private boolean embeddedObjectStore = true;
+        private int objectStorePort;
+        private URI s3Endpoint;
+        private String s3AccessKeyId;
+        private String s3SecretAccessKey;
+        private Duration dataUploadInterval = Duration.ofSeconds(60);
 
         public Builder dataDirectory(Path value) {
             this.dataDirectory = value;
@@ -145,6 +190,32 @@ public final class EmbeddedControlPlane implements AutoCloseable {
         /** The store provider's name; default: by priority or system property. */
         public Builder store(String name) {
             this.store = name;
+            return this;
+        }
+
+        /** Whether to run the embedded S3 server when no {@link #s3Endpoint} is given. Default true. */
+        public Builder embeddedObjectStore(boolean value) {
+            this.embeddedObjectStore = value;
+            return this;
+        }
+
+        /** Port of the embedded S3 server; 0 (default) picks a free one. */
+        public Builder objectStorePort(int value) {
+            this.objectStorePort = value;
+            return this;
+        }
+
+        /** Use this S3 endpoint for device buckets instead of the embedded server. */
+        public Builder s3Endpoint(URI endpoint, String accessKeyId, String secretAccessKey) {
+            this.s3Endpoint = endpoint;
+            this.s3AccessKeyId = accessKeyId;
+            this.s3SecretAccessKey = secretAccessKey;
+            return this;
+        }
+
+        /** How often devices upload workload data. Default 60 s. */
+        public Builder dataUploadInterval(Duration value) {
+            this.dataUploadInterval = Objects.requireNonNull(value, "dataUploadInterval");
             return this;
         }
 

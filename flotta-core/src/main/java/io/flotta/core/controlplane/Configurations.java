@@ -53,13 +53,16 @@ final class Configurations {
     private final ParsedDeployments deployments;
     private final Map<ResourceKey, Assembled> cache = new ConcurrentHashMap<>();
     private final Map<ResourceKey, Set<Waiter>> waiters = new ConcurrentHashMap<>();
+    /** Sent with the bucket as {@code workloads_monitoring_interval}; null without object storage. */
+    private final Duration dataUploadInterval;
 
     Configurations(Store store, ControlPlaneOptions options, ScheduledExecutorService scheduler,
-                   ParsedDeployments deployments) {
+                   ParsedDeployments deployments, Duration dataUploadInterval) {
         this.store = store;
         this.options = options;
         this.scheduler = scheduler;
         this.deployments = deployments;
+        this.dataUploadInterval = dataUploadInterval;
     }
 
     /** The device's configuration, or empty when the device does not exist. */
@@ -146,6 +149,10 @@ final class Configurations {
         JsonNode storage = storage(device.status());
         if (storage != null && !storage.isNull()) {
             configuration.putObject("storage").set("s3", storage);
+            if (dataUploadInterval != null) {
+                // the wire model has no upload interval of its own; our agents take this one for it
+                content.put("workloads_monitoring_interval", dataUploadInterval.toSeconds());
+            }
         }
         ArrayNode workloads = f.arrayNode();
         List<Resource> all = new ArrayList<>(store.list(Kind.DEPLOYMENT));

@@ -65,6 +65,8 @@ public final class ControlPlane implements AutoCloseable {
     private final Configurations configurations;
     private final DeviceApiHandler api;
     private final AutoCloseable storeWatch;
+    /** Bucket provisioning; null when no object storage is configured. */
+    private final StorageProvisioning storage;
 
     private ControlPlane(Builder b) {
         this.store = Objects.requireNonNull(b.store, "store");
@@ -77,13 +79,18 @@ public final class ControlPlane implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.configurations = new Configurations(store, options, scheduler, parsedDeployments);
+        this.storage = b.objectStorage == null ? null : new StorageProvisioning(b.objectStorage, this, clock);
+        this.configurations = new Configurations(store, options, scheduler, parsedDeployments,
+                b.objectStorage == null ? null : b.dataUploadInterval);
         this.api = new DeviceApiHandler(this, new AccessRules(ca, clock), configurations, clock);
         this.storeWatch = store.watch(this::onStoreEvent);
         long checkEvery = Math.max(1, options.heartbeatPeriod().toMillis() / 2);
         scheduler.scheduleWithFixedDelay(this::markOfflineDevicesSafely, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
         // placements may be stale after a restart (deployments changed while we were down)
         scheduler.execute(() -> store.list(Kind.DEVICE).forEach(d -> reconcilePlacement(d.key())));
+        if (storage != null) {
+            storage.provisionAll();
+        }
     }
 
     public static Builder builder() {
@@ -155,6 +162,9 @@ public final class ControlPlane implements AutoCloseable {
         });
         store.delete(key);
         store.delete(enrolmentKey(id));
+        if (storage != null) {
+            storage.release(namespace, id);
+        }
         LOG.info("device {}/{} deleted; {} certificate(s) revoked", namespace, id, status.certificateSerials().size());
         return true;
     }
@@ -309,6 +319,9 @@ public final class ControlPlane implements AutoCloseable {
                 configurations.invalidate(r.key());
                 if (event.type() != StoreEvent.Type.DELETED) {
                     scheduler.execute(() -> reconcilePlacement(r.key()));
+                    if (storage != null) {
+                        storage.onDevice(r);
+                    }
                 } else {
                     api.forget(r.key());
                 }
@@ -416,6 +429,9 @@ public final class ControlPlane implements AutoCloseable {
         }
         configurations.close();
         scheduler.shutdownNow();
+        if (storage != null) {
+            storage.close();
+        }
     }
 
     /** Builds a {@link ControlPlane}; the store and CA are the integrator's and are not closed by it. */
@@ -424,6 +440,8 @@ public final class ControlPlane implements AutoCloseable {
         private CertificateAuthority ca;
         private ControlPlaneOptions options = ControlPlaneOptions.builder().build();
         private Clock clock = Clock.systemUTC();
+        private io.flotta.spi.storage.ObjectStorage objectStorage;
+        private java.time.Duration dataUploadInterval = java.time.Duration.ofSeconds(60);
 
         public Builder store(Store value) {
             this.store = value;
@@ -442,6 +460,25 @@ public final class ControlPlane implements AutoCloseable {
 
         public Builder clock(Clock value) {
             this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * Gives each device a bucket in this storage at registration, handed to the device in its
+         * configuration ({@code storage.s3}). Optional; the storage is the integrator's and is not
+         * closed by the control plane.
+         */
+        public Builder objectStorage(io.flotta.spi.storage.ObjectStorage value) {
+            this.objectStorage = value;
+            return this;
+        }
+
+        /** How often devices upload workload data (sent as {@code workloads_monitoring_interval}). Default 60 s. */
+        public Builder dataUploadInterval(java.time.Duration value) {
+            if (value == null || value.toSeconds() < 1) {
+                throw new IllegalArgumentException("dataUploadInterval must be at least 1 s, was " + value);
+            }
+            this.dataUploadInterval = value;
             return this;
         }
 

@@ -2,6 +2,7 @@ package io.flotta.examples.cli;
 
 import io.flotta.core.controlplane.ControlPlaneOptions;
 import io.flotta.examples.EmbeddedControlPlane;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -32,15 +33,33 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--heartbeat-seconds", defaultValue = "60", description = "Heartbeat period sent to devices (default: ${DEFAULT-VALUE}).")
     int heartbeatSeconds;
 
+    @Option(names = "--s3-endpoint", description = "S3 endpoint for device buckets instead of the embedded S3 server; "
+            + "credentials from FLOTTA_S3_ACCESS_KEY_ID and FLOTTA_S3_SECRET_ACCESS_KEY.")
+    URI s3Endpoint;
+
+    @Option(names = "--no-object-store", description = "No object storage: devices get no bucket.")
+    boolean noObjectStore;
+
+    @Option(names = "--data-upload-seconds", defaultValue = "60", description = "How often devices upload workload data (default: ${DEFAULT-VALUE}).")
+    int dataUploadSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
         ControlPlaneOptions options = ControlPlaneOptions.builder().autoApprove(!manualApproval)
                 .heartbeatPeriod(Duration.ofSeconds(heartbeatSeconds)).build();
-        EmbeddedControlPlane cp = EmbeddedControlPlane.builder().dataDirectory(dataDir).host(host).port(port)
-                .options(options).start();
+        EmbeddedControlPlane.Builder builder = EmbeddedControlPlane.builder().dataDirectory(dataDir).host(host)
+                .port(port).options(options).embeddedObjectStore(!noObjectStore)
+                .dataUploadInterval(Duration.ofSeconds(dataUploadSeconds));
+        if (s3Endpoint != null && !noObjectStore) {
+            // secrets from the environment, not the command line (which other users can see)
+            builder.s3Endpoint(s3Endpoint, System.getenv("FLOTTA_S3_ACCESS_KEY_ID"),
+                    System.getenv("FLOTTA_S3_SECRET_ACCESS_KEY"));
+        }
+        EmbeddedControlPlane cp = builder.start();
         Runtime.getRuntime().addShutdownHook(new Thread(cp::close, "flotta-shutdown"));
         cp.writeBootstrapBundle(bundle);
         System.out.println("Control plane serving devices at " + cp.deviceUrl());
+        cp.objectStoreEndpoint().ifPresent(s3 -> System.out.println("Embedded S3 server for workload data at " + s3));
         System.out.println("Device bootstrap bundle written to " + bundle.toAbsolutePath());
         new CountDownLatch(1).await();
         return 0;
