@@ -45,7 +45,13 @@ public final class TestControlPlane implements AutoCloseable {
     }
 
     public TestControlPlane(Path dir, ControlPlaneOptions options, Clock clock) {
-        store = ProviderRegistry.discover(StoreProvider.class).select("embedded").create(ProviderConfig.of(dir.resolve("store")));
+        this(ProviderRegistry.discover(StoreProvider.class).select("embedded").create(ProviderConfig.of(dir.resolve("store"))),
+                dir, options, clock);
+    }
+
+    /** A control plane on the given store (closed with it) and an embedded CA in {@code dir}. */
+    public TestControlPlane(Store store, Path dir, ControlPlaneOptions options, Clock clock) {
+        this.store = store;
         ca = ProviderRegistry.discover(CertificateAuthorityProvider.class).select("embedded")
                 .create(ProviderConfig.of(dir.resolve("ca")));
         controlPlane = ControlPlane.builder().store(store).certificateAuthority(ca).options(options).clock(clock).build();
