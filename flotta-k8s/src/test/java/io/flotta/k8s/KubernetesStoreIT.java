@@ -173,6 +173,36 @@ class KubernetesStoreIT {
     }
 
     @Test
+    void samplesApplyWithKubectlAndTheStoreReadsThem() {
+        String out = KUBE.kubectl("apply", "-f", Path.of("src", "main", "resources", "samples").toAbsolutePath().toString());
+        assertThat(out).contains("edgedeployment.management.project-flotta.io/sample-web created",
+                "edgedevice.management.project-flotta.io/sample-device created");
+
+        await(() -> store.get(key(Kind.DEPLOYMENT, "sample-web")).isPresent());
+        assertThat(json(store.get(key(Kind.DEPLOYMENT, "sample-web")).orElseThrow().spec())
+                .path("deviceSelector").path("matchExpressions").get(1).path("operator").asText()).isEqualTo("NotIn");
+        await(() -> store.get(key(Kind.DEVICE, "sample-device")).isPresent());
+        assertThat(store.get(key(Kind.DEVICE, "sample-device")).orElseThrow().labels()).containsEntry("zone", "north");
+        await(() -> store.get(key(Kind.ENROLMENT, "sample-device")).isPresent());
+        await(() -> store.get(key(Kind.DEVICE_SET, "sample-set")).isPresent());
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not seen in 10 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test
     void aStoreKeepsItsNamespace() {
         assertThatThrownBy(() -> store.create(Resource.of(Kind.DEVICE, "other", "x")))
                 .isInstanceOfSatisfying(FlottaException.class, e -> assertThat(e.code()).isEqualTo(FlottaException.Code.INVALID_ARGUMENT));
@@ -186,10 +216,7 @@ class KubernetesStoreIT {
         try (var fromProvider = provider.create(new ProviderConfig(Path.of("target"),
                 Map.of(KubernetesStoreProvider.KUBECONFIG, KUBE.kubeconfig().toString())))) {
             Resource r = store.create(Resource.of(Kind.DEVICE_SET, "default", "via-provider"));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (fromProvider.get(r.key()).isEmpty() && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            await(() -> fromProvider.get(r.key()).isPresent());
             assertThat(fromProvider.get(r.key())).contains(r);
             assertThat(fromProvider.list(Kind.DEVICE_SET)).extracting(Resource::name).contains("via-provider");
         }
