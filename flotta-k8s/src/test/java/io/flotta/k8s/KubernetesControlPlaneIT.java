@@ -12,7 +12,9 @@ import io.flotta.spi.store.Kind;
 import io.flotta.spi.store.ResourceKey;
 import io.flotta.spi.transport.DeviceResponse;
 import io.flotta.spi.transport.Route;
+import io.flotta.core.pki.Keys;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -128,6 +130,27 @@ class KubernetesControlPlaneIT {
         assertThat(message.path("type").asText()).isEqualTo("command");
         await(() -> KUBE.kubectl("get", "edgedevicesignedrequests", "-o", "name"), out -> !out.contains("dev-gone"));
         assertThat(KUBE.kubectl("get", "edgedevicetombstones", "-o", "name")).contains("dev-gone");
+    }
+
+    @Test
+    void manualApprovalWaitsForKubectlPatchOfTheRequest() {
+        t.close();
+        t = new TestControlPlane(KubernetesStore.start(KUBE.client(), KubernetesStoreSettings.namespace("default")),
+                dir.resolve("manual"), ControlPlaneOptions.builder().autoApprove(false).build(), Clock.systemUTC());
+        assertThat(t.post("dev-manual", t.registration.chain(), "enrolment", TestControlPlane.enrolment()).status()).isEqualTo(200);
+        KeyPair keys = Keys.generateEcP256();
+        assertThat(t.post("dev-manual", t.registration.chain(), "registration",
+                TestControlPlane.registrationContent(keys, "dev-manual")).status()).isEqualTo(404);
+        assertThat(KUBE.kubectl("get", "edgedevicesignedrequest", "dev-manual", "-o", "jsonpath={.spec.approved}"))
+                .isEqualTo("false");
+
+        KUBE.kubectl("patch", "edgedevicesignedrequest", "dev-manual", "--type", "merge", "-p", "{\"spec\":{\"approved\":true}}");
+
+        await(() -> t.post("dev-manual", t.registration.chain(), "enrolment", TestControlPlane.enrolment()).status(),
+                status -> status == 208);
+        assertThat(t.post("dev-manual", t.registration.chain(), "registration",
+                TestControlPlane.registrationContent(keys, "dev-manual")).status()).isEqualTo(200);
+        await(() -> KUBE.kubectl("get", "edgedevices", "-o", "name"), out -> out.contains("edgedevice.management.project-flotta.io/dev-manual"));
     }
 
     @Test
