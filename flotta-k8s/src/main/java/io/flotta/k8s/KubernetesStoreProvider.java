@@ -88,7 +88,7 @@ public final class KubernetesStoreProvider implements StoreProvider {
         return KubernetesStore.start(client, true, settings);
     }
 
-    private static Config clientConfig(ProviderConfig config) {
+    static Config clientConfig(ProviderConfig config) {
         Optional<String> path = config.property(KUBECONFIG);
         try {
             if (path.isPresent()) {

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flotta.k8s.model.EdgeDevice;
 import io.flotta.spi.FlottaException;
 import io.flotta.spi.ProviderConfig;
+import io.flotta.spi.ca.CertificateAuthority;
+import io.flotta.spi.ca.IssuedCredential;
 import io.flotta.spi.store.Kind;
 import io.flotta.spi.store.Resource;
 import io.flotta.spi.store.ResourceKey;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 class KubernetesStoreIT {
 
@@ -199,6 +202,30 @@ class KubernetesStoreIT {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
             }
+        }
+    }
+
+    @Test
+    void theCaIsCreatedOnceInASecretAndSharedByEveryInstance(@TempDir Path dir) {
+        try (CertificateAuthority first = KubernetesCertificateAuthorityProvider.open(KUBE.client(), "default", "ca-test",
+                ProviderConfig.of(dir.resolve("one")))) {
+            assertThat(KUBE.kubectl("get", "secret", "ca-test", "-o", "jsonpath={.data}")).contains("ca.crt", "ca.key");
+            IssuedCredential registration = first.issueRegistration(Duration.ofHours(1));
+
+            try (CertificateAuthority second = KubernetesCertificateAuthorityProvider.open(KUBE.client(), "default", "ca-test",
+                    ProviderConfig.of(dir.resolve("two")));
+                 CertificateAuthority viaProvider = new KubernetesCertificateAuthorityProvider().create(new ProviderConfig(
+                         dir.resolve("three"), Map.of(KubernetesStoreProvider.KUBECONFIG, KUBE.kubeconfig().toString(),
+                         KubernetesCertificateAuthorityProvider.SECRET, "ca-test")))) {
+                assertThat(second.trustAnchors()).isEqualTo(first.trustAnchors());
+                assertThat(viaProvider.trustAnchors()).isEqualTo(first.trustAnchors());
+                assertThat(second.issued(registration.chain().get(0))).isTrue();
+                assertThat(first.issued(viaProvider.issueRegistration(Duration.ofHours(1)).chain().get(0))).isTrue();
+            }
+        }
+        try (CertificateAuthority other = KubernetesCertificateAuthorityProvider.open(KUBE.client(), "default", "ca-other",
+                ProviderConfig.of(dir.resolve("other")))) {
+            assertThat(KUBE.kubectl("get", "secret", "ca-other", "-o", "name")).contains("ca-other");
         }
     }
 
