@@ -114,6 +114,11 @@ class KubernetesControlPlaneIT {
         await(() -> workloadNames(east), names -> names.equals(List.of("web")));
         assertThat(KUBE.kubectl("get", "edgedevice", "dev-east", "-o", "jsonpath={.status.workloads[0].phase}"))
                 .isEqualTo("Deploying");
+
+        // deleting the deployment detaches it from every device
+        KUBE.kubectl("delete", "edgedeployment", "web");
+        await(() -> workloadNames(east), List::isEmpty);
+        await(() -> phases("dev-east"), List::isEmpty);
     }
 
     @Test

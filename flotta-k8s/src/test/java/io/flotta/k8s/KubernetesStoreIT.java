@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.flotta.k8s.model.EdgeDevice;
 import io.flotta.spi.FlottaException;
 import io.flotta.spi.ProviderConfig;
@@ -226,6 +231,34 @@ class KubernetesStoreIT {
         try (CertificateAuthority other = KubernetesCertificateAuthorityProvider.open(KUBE.client(), "default", "ca-other",
                 ProviderConfig.of(dir.resolve("other")))) {
             assertThat(KUBE.kubectl("get", "secret", "ca-other", "-o", "name")).contains("ca-other");
+        }
+    }
+
+    @Test
+    void theShippedRbacGrantsWhatTheStoreAndTheCaNeed(@TempDir Path dir) throws Exception {
+        KUBE.kubectl("apply", "-f", Path.of("deploy", "namespace.yaml").toAbsolutePath().toString());
+        KUBE.kubectl("apply", "-f", Path.of("deploy", "rbac.yaml").toAbsolutePath().toString());
+        String account = "system:serviceaccount:flotta:flotta-control-plane";
+        assertThat(KUBE.kubectl("auth", "can-i", "--as", account, "-n", "flotta", "update", "leases").strip()).isEqualTo("yes");
+
+        Config asAccount = new ConfigBuilder(Config.fromKubeconfig(null, KUBE.kubeconfig().toFile()))
+                .withImpersonateUsername(account)
+                .withImpersonateGroups("system:serviceaccounts", "system:serviceaccounts:flotta", "system:authenticated")
+                .build();
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(asAccount).build();
+             KubernetesStore scoped = KubernetesStore.start(client, KubernetesStoreSettings.namespace("flotta"));
+             CertificateAuthority ca = KubernetesCertificateAuthorityProvider.open(client, "flotta", "flotta-ca",
+                     ProviderConfig.of(dir))) {
+            Resource r = scoped.create(new Resource(Kind.DEVICE, "flotta", "rbac", Map.of(), "{}", "{\"state\":\"online\"}", null));
+            r = scoped.update(r.withLabels(Map.of("a", "b")));
+            r = scoped.updateStatus(r.withStatus("{\"state\":\"offline\"}"));
+            scoped.recordLastSeen(r.key(), Instant.parse("2026-11-26T11:00:00Z"));
+            assertThat(scoped.flushLastSeen()).isEqualTo(1);
+            assertThat(scoped.delete(r.key())).isTrue();
+            assertThat(ca.trustAnchors()).isNotEmpty();
+            assertThatThrownBy(() -> client.resources(EdgeDevice.class).inNamespace("default").list())
+                    .as("the role is namespaced").isInstanceOfSatisfying(KubernetesClientException.class,
+                            e -> assertThat(e.getCode()).isEqualTo(403));
         }
     }
 
