@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotta.core.controlplane.ControlPlaneOptions;
 import io.flotta.core.testkit.TestControlPlane;
 import io.flotta.core.testkit.TestControlPlane.Device;
+import io.flotta.spi.ProviderConfig;
 import io.flotta.spi.store.Kind;
 import io.flotta.spi.store.ResourceKey;
 import io.flotta.spi.transport.DeviceResponse;
@@ -156,6 +157,48 @@ class KubernetesControlPlaneIT {
         assertThat(t.post("dev-manual", t.registration.chain(), "registration",
                 TestControlPlane.registrationContent(keys, "dev-manual")).status()).isEqualTo(200);
         await(() -> KUBE.kubectl("get", "edgedevices", "-o", "name"), out -> out.contains("edgedevice.management.project-flotta.io/dev-manual"));
+    }
+
+    @Test
+    void twoReplicasShareStateAndTheCaThroughTheApiServer() {
+        ControlPlaneOptions options = ControlPlaneOptions.builder().heartbeatPeriod(Duration.ofSeconds(60)).build();
+        try (TestControlPlane a = replica(options, "a"); TestControlPlane b = replica(options, "b")) {
+            assertThat(b.ca.trustAnchors()).isEqualTo(a.ca.trustAnchors());
+            Device device = a.pair("dev-replicas");
+
+            await(() -> b.controlPlane.device("default", "dev-replicas").isPresent(), present -> present);
+            DeviceResponse config = b.call(Route.DATA_IN, "dev-replicas", device.chain(), null);
+            assertThat(config.status()).isEqualTo(200);
+            ObjectNode hb = JsonNodeFactory.instance.objectNode();
+            hb.put("status", "degraded");
+            hb.put("version", config.etag());
+            assertThat(b.post("dev-replicas", device.chain(), "heartbeat", hb).status()).isEqualTo(200);
+            await(() -> a.controlPlane.device("default", "dev-replicas").orElseThrow().status().agentStatus(),
+                    "degraded"::equals);
+
+            KUBE.kubectl("label", "edgedevice", "dev-replicas", "replicas=yes");
+            KUBE.kubectlWithInput("""
+                    apiVersion: management.project-flotta.io/v1alpha1
+                    kind: EdgeDeployment
+                    metadata: {name: shared, namespace: default}
+                    spec:
+                      type: pod
+                      deviceSelector: {matchLabels: {replicas: "yes"}}
+                      pod: {spec: {containers: [{name: shared, image: localhost/flotta/busybox:latest}]}}
+                    """, "apply", "-f", "-");
+            for (TestControlPlane replica : List.of(a, b)) {
+                await(() -> StreamSupport.stream(TestControlPlane.json(replica.call(Route.DATA_IN, "dev-replicas", device.chain(),
+                        null).body()).path("content").path("workloads").spliterator(), false)
+                        .map(w -> w.path("name").asText()).toList(), names -> names.equals(List.of("shared")));
+            }
+            KUBE.kubectl("delete", "edgedeployment", "shared");
+        }
+    }
+
+    private TestControlPlane replica(ControlPlaneOptions options, String name) {
+        KubernetesStore store = KubernetesStore.start(KUBE.client(), KubernetesStoreSettings.namespace("default"));
+        return new TestControlPlane(store, KubernetesCertificateAuthorityProvider.open(KUBE.client(), "default",
+                "replicas-ca", ProviderConfig.of(dir.resolve("replica-" + name))), options, Clock.systemUTC());
     }
 
     @Test
