@@ -78,6 +78,7 @@ public final class KubernetesStore implements Store {
     private final ScheduledExecutorService flusher;
     private volatile boolean closed;
 
+
     private record Written(Optional<FlottaCustomResource> object, long revision) {
     }
 
@@ -464,11 +465,12 @@ public final class KubernetesStore implements Store {
         if (closed) {
             return;
         }
-        closed = true;
         flusher.shutdownNow();
-        if (!informers.isEmpty()) {
+        if (informers.size() == KindMapping.values().length) {
+            // last writes before the caches go: a restarted control plane finds these times
             flushLastSeenQuietly();
         }
+        closed = true;
         informers.values().forEach(SharedIndexInformer::stop);
         listeners.clear();
         if (ownsClient) {

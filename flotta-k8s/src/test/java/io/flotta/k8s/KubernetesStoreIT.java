@@ -175,8 +175,14 @@ class KubernetesStoreIT {
         assertThat(KUBE.client().resources(EdgeDevice.class).inNamespace("default").withName("seen").get()
                 .getMetadata().getAnnotations()).containsEntry(KubernetesStore.LAST_SEEN_ANNOTATION, t0.plusSeconds(99).toString());
 
-        try (KubernetesStore second = KubernetesStore.start(KUBE.client(), KubernetesStoreSettings.namespace("default"))) {
+        try (KubernetesStore second = KubernetesStore.start(KUBE.client(), KubernetesStoreSettings.namespace("default")
+                .withLastSeenFlush(Duration.ofHours(1)))) {
             assertThat(second.lastSeen()).containsEntry(device, t0.plusSeconds(99));
+            second.recordLastSeen(device, t0.plusSeconds(500));
+        }
+        // closing wrote the pending time
+        try (KubernetesStore third = KubernetesStore.start(KUBE.client(), KubernetesStoreSettings.namespace("default"))) {
+            assertThat(third.lastSeen()).containsEntry(device, t0.plusSeconds(500));
         }
     }
 
