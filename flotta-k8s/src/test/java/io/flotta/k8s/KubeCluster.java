@@ -36,12 +36,19 @@ public final class KubeCluster implements BeforeAllCallback, AfterAllCallback {
     private static final Pattern ETCD_REVISION = Pattern.compile("(?m)^etcd_debugging_mvcc_current_revision\\s+(\\S+)$");
 
     private final Path dir;
+    private final boolean installCrds;
     private Path kubeconfig;
     private Map<String, String> env;
     private KubernetesClient client;
 
     public KubeCluster(String name) {
+        this(name, true);
+    }
+
+    /** A cluster with or without Flotta's CRDs. */
+    public KubeCluster(String name, boolean installCrds) {
         this.dir = Path.of("target", "kube-" + name).toAbsolutePath();
+        this.installCrds = installCrds;
     }
 
     @Override
@@ -70,18 +77,20 @@ public final class KubeCluster implements BeforeAllCallback, AfterAllCallback {
         }
         env = readEnv(dir.resolve("env"));
         env.putAll(readEnv(dir.resolve("ports.env")));
-        List<String> apply = new ArrayList<>(List.of("apply"));
-        try (Stream<Path> files = Files.list(CRDS)) {
-            files.filter(p -> p.toString().endsWith("-v1.yml")).sorted().forEach(p -> {
-                apply.add("-f");
-                apply.add(p.toString());
-            });
+        if (installCrds) {
+            List<String> apply = new ArrayList<>(List.of("apply"));
+            try (Stream<Path> files = Files.list(CRDS)) {
+                files.filter(p -> p.toString().endsWith("-v1.yml")).sorted().forEach(p -> {
+                    apply.add("-f");
+                    apply.add(p.toString());
+                });
+            }
+            if (apply.size() == 1) {
+                throw new IllegalStateException("no generated CRDs in " + CRDS + ": build the module with Maven");
+            }
+            kubectl(apply.toArray(String[]::new));
+            kubectl("wait", "--for", "condition=established", "--timeout=60s", "crd", "--all");
         }
-        if (apply.size() == 1) {
-            throw new IllegalStateException("no generated CRDs in " + CRDS + ": build the module with Maven");
-        }
-        kubectl(apply.toArray(String[]::new));
-        kubectl("wait", "--for", "condition=established", "--timeout=60s", "crd", "--all");
         client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(null, kubeconfig.toFile())).build();
     }
 
