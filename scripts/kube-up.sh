@@ -151,7 +151,14 @@ start() {
     [[ -f $dir/$name.log ]] && mv -f "$dir/$name.log" "$dir/$name.log.1"
     # fd 9 holds DIR's lock: a server inheriting it would hold the lock for its whole life
     setsid "$bin" "$@" </dev/null >"$dir/$name.log" 2>&1 9>&- &
-    echo $! > "$dir/$name.pid"
+    local pid=$! i
+    echo "$pid" > "$dir/$name.pid"
+    # Until the forked shell has exec'd the server, its PID does not run NAME yet: on a loaded
+    # machine `running` would take that for an exit (and leave the server running untracked).
+    for (( i = 0; i < 200; i++ )); do
+        if running "$name" || ! kill -0 "$pid" 2>/dev/null; then break; fi
+        sleep 0.05
+    done
 }
 
 # wait_until NAME SECONDS CHECK...: polls CHECK until it succeeds; fails loudly when NAME exits or

@@ -148,6 +148,18 @@ public final class ControlPlane implements AutoCloseable {
         }
         DeviceStatus status = ModelJson.read(device.get().status(), DeviceStatus.class);
         // the tombstone first: if we crash after it, the device is revoked but still listed, never the reverse
+        revoke(namespace, id, status);
+        store.delete(key);
+        store.delete(enrolmentKey(id));
+        if (storage != null) {
+            storage.release(namespace, id);
+        }
+        LOG.info("device {}/{} deleted; {} certificate(s) revoked", namespace, id, status.certificateSerials().size());
+        return true;
+    }
+
+    /** Writes or extends the device's tombstone so that its certificates stop working. */
+    private void revoke(String namespace, String id, DeviceStatus status) {
         ResourceKey tombKey = new ResourceKey(Kind.TOMBSTONE, namespace, id);
         retryOnConflict(() -> {
             Optional<Resource> existing = store.get(tombKey);
@@ -160,13 +172,28 @@ public final class ControlPlane implements AutoCloseable {
                 store.create(Resource.of(Kind.TOMBSTONE, namespace, id).withSpec(ModelJson.write(tombstone)));
             }
         });
-        store.delete(key);
-        store.delete(enrolmentKey(id));
-        if (storage != null) {
-            storage.release(namespace, id);
+    }
+
+    /**
+     * A device deleted by another writer of the store (e.g. {@code kubectl delete edgedevice}) gets
+     * the same treatment as {@link #deleteDevice}: revoked from the status it was last seen with, its
+     * enrolment request removed. Nothing to do when the tombstone already lists its certificates.
+     */
+    private void deviceDeletedElsewhere(Resource device) {
+        try {
+            DeviceStatus status = ModelJson.read(device.status(), DeviceStatus.class);
+            Optional<Resource> tomb = store.get(new ResourceKey(Kind.TOMBSTONE, device.namespace(), device.name()));
+            boolean revoked = tomb.isPresent() && ModelJson.read(tomb.get().spec(), Tombstone.class).revokedSerials()
+                    .containsAll(status.certificateSerials());
+            if (!revoked) {
+                revoke(device.namespace(), device.name(), status);
+                LOG.info("device {}/{} was deleted; {} certificate(s) revoked", device.namespace(), device.name(),
+                        status.certificateSerials().size());
+            }
+            store.delete(enrolmentKey(device.name()));
+        } catch (RuntimeException e) {
+            LOG.warn("could not revoke deleted device {}/{}", device.namespace(), device.name(), e);
         }
-        LOG.info("device {}/{} deleted; {} certificate(s) revoked", namespace, id, status.certificateSerials().size());
-        return true;
     }
 
     // ---------------------------------------------------------------- enrolment
@@ -324,6 +351,7 @@ public final class ControlPlane implements AutoCloseable {
                     }
                 } else {
                     api.forget(r.key());
+                    scheduler.execute(() -> deviceDeletedElsewhere(r));
                 }
             }
             default -> {

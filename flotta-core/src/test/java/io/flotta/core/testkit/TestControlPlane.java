@@ -45,9 +45,20 @@ public final class TestControlPlane implements AutoCloseable {
     }
 
     public TestControlPlane(Path dir, ControlPlaneOptions options, Clock clock) {
-        store = ProviderRegistry.discover(StoreProvider.class).select("embedded").create(ProviderConfig.of(dir.resolve("store")));
-        ca = ProviderRegistry.discover(CertificateAuthorityProvider.class).select("embedded")
-                .create(ProviderConfig.of(dir.resolve("ca")));
+        this(ProviderRegistry.discover(StoreProvider.class).select("embedded").create(ProviderConfig.of(dir.resolve("store"))),
+                dir, options, clock);
+    }
+
+    /** A control plane on the given store (closed with it) and an embedded CA in {@code dir}. */
+    public TestControlPlane(Store store, Path dir, ControlPlaneOptions options, Clock clock) {
+        this(store, ProviderRegistry.discover(CertificateAuthorityProvider.class).select("embedded")
+                .create(ProviderConfig.of(dir.resolve("ca"))), options, clock);
+    }
+
+    /** A control plane on the given store and CA (both closed with it), e.g. one of several replicas. */
+    public TestControlPlane(Store store, CertificateAuthority ca, ControlPlaneOptions options, Clock clock) {
+        this.store = store;
+        this.ca = ca;
         controlPlane = ControlPlane.builder().store(store).certificateAuthority(ca).options(options).clock(clock).build();
         registration = ca.issueRegistration(Duration.ofDays(1));
     }
