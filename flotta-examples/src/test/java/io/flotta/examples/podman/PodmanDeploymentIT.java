@@ -272,6 +272,9 @@ class PodmanDeploymentIT {
         deploy(noConfigMap, pod("{\"containers\":[{\"name\":\"c\",\"image\":\"" + Podman.BUSYBOX + "\","
                 + "\"envFrom\":[{\"configMapRef\":{\"name\":\"absent-config\"}}]}]}"));
         reasons.put(noConfigMap, "ConfigMap 'absent-config', which was not provided");
+        // each new configuration retries the failed workloads, and a refused kube play leaves a pod for
+        // a moment: the checks below start once the last configuration is applied
+        agent.awaitLine(Pattern.compile("applied configuration \\S+ \\(" + (reasons.size() + 1) + " workload"), WAIT);
 
         reasons.forEach((name, reason) -> {
             awaitPhase(name, "Failed");
