@@ -3,19 +3,18 @@ package io.flotta.examples.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flotta.core.controlplane.DeviceView;
-import java.nio.file.Path;
+import io.flotta.examples.testing.ChildJvm;
+import io.flotta.examples.testing.Polling;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Device certificates valid for a few seconds: renewal on time, and recovery from an expired one. */
-class AgentCertificateIT {
+class AgentCertificateIT extends E2eTestBase {
 
     private static final Duration VALIDITY = Duration.ofSeconds(6);
     /** Shorter for the expiry test, which has to wait it out. */
@@ -24,18 +23,6 @@ class AgentCertificateIT {
     private static final Pattern RENEWING = Pattern.compile("renewing the certificate of ");
     private static final Pattern UNAUTHORIZED = Pattern.compile("answered 401");
 
-    @TempDir
-    Path dir;
-
-    private E2eEnvironment env;
-
-    @AfterEach
-    void tearDown() {
-        if (env != null) {
-            env.close();
-        }
-    }
-
     @Test
     void agentRenewsBeforeExpiryAndIsNeverRefused() {
         env = new E2eEnvironment(dir, E2eEnvironment.options().deviceCertificateValidity(VALIDITY).build());
@@ -43,7 +30,7 @@ class AgentCertificateIT {
         agent.awaitLine(HOLDS, Duration.ofSeconds(30));
 
         // two lifetimes: at least two renewals (due after two thirds of a lifetime), each on time
-        E2eEnvironment.pause(VALIDITY.multipliedBy(2));
+        Polling.pause(VALIDITY.multipliedBy(2));
 
         List<ChildJvm.Line> certificates = agent.linesMatching(HOLDS);
         assertThat(agent.linesMatching(RENEWING)).hasSizeGreaterThanOrEqualTo(2);
@@ -72,7 +59,7 @@ class AgentCertificateIT {
         Instant expiry = expiry(held.get(held.size() - 1));
         DeviceView before = env.device("expired-1").orElseThrow();
 
-        E2eEnvironment.await("the stored certificate to expire", SHORT_VALIDITY.plusSeconds(5),
+        Polling.await("the stored certificate to expire", SHORT_VALIDITY.plusSeconds(5),
                 () -> Optional.of(true).filter(x -> Instant.now().isAfter(expiry.plusMillis(500))));
         Instant restartedAt = Instant.now();
         ChildJvm second = env.startAgent("expired-1");

@@ -3,6 +3,7 @@ package io.flotta.examples.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flotta.examples.cli.AgentCommand;
+import io.flotta.examples.testing.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,24 +12,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A device deleted in the control plane is told to disconnect and cleans up after itself. */
-class AgentDeletionIT {
-
-    @TempDir
-    Path dir;
-
-    private E2eEnvironment env;
-
-    @AfterEach
-    void tearDown() {
-        if (env != null) {
-            env.close();
-        }
-    }
+class AgentDeletionIT extends E2eTestBase {
 
     @Test
     void deletedDeviceRemovesItsWorkloadsWipesItsStateAndExits() {

@@ -4,31 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flotta.core.controlplane.ControlPlane;
 import io.flotta.core.model.DeviceWorkloadStatus;
-import java.nio.file.Path;
+import io.flotta.examples.testing.ChildJvm;
+import io.flotta.examples.testing.Polling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Deployments reach the agent's runtime through the configuration long poll. */
-class AgentDeploymentIT {
+class AgentDeploymentIT extends E2eTestBase {
 
     private static final Duration MAX_LATENCY = Duration.ofSeconds(2);
-
-    @TempDir
-    Path dir;
-
-    private E2eEnvironment env;
-
-    @AfterEach
-    void tearDown() {
-        if (env != null) {
-            env.close();
-        }
-    }
 
     @Test
     void deploymentReachesTheRuntimeWithinTwoSecondsThroughTheLongPoll() {
@@ -37,7 +24,7 @@ class AgentDeploymentIT {
         ChildJvm agent = env.startAgent("deploy-1");
         agent.awaitLine(Pattern.compile("device deploy-1 applied configuration"), Duration.ofSeconds(30));
         // the agent asks again at once, now as a long poll; give the request a moment to arrive
-        E2eEnvironment.pause(Duration.ofMillis(300));
+        Polling.pause(Duration.ofMillis(300));
 
         List<Long> latencies = new ArrayList<>();
         String[][] changes = {{"hello", "first"}, {"hello", "changed"}, {"second", "another"}};
@@ -52,12 +39,12 @@ class AgentDeploymentIT {
             System.out.printf("deployment %s (%s) reached the agent's runtime after %d ms%n", change[0], change[1],
                     millis);
             agent.awaitLine(mark, Pattern.compile("device deploy-1 applied configuration"), Duration.ofSeconds(5));
-            E2eEnvironment.pause(Duration.ofMillis(300));
+            Polling.pause(Duration.ofMillis(300));
         }
         assertThat(latencies).allSatisfy(ms -> assertThat(Duration.ofMillis(ms)).isLessThan(MAX_LATENCY));
 
         // the heartbeat brings the runtime's phase back to the control plane
-        E2eEnvironment.await("both workloads running", Duration.ofSeconds(10), () -> env.device("deploy-1")
+        Polling.await("both workloads running", Duration.ofSeconds(10), () -> env.device("deploy-1")
                 .filter(d -> d.status().workloads().stream().map(DeviceWorkloadStatus::phase)
                         .filter("Running"::equals).count() == 2));
         assertThat(agent.linesMatching(Pattern.compile("would remove workload|answered 401"))).isEmpty();

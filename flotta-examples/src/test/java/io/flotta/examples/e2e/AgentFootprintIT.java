@@ -3,6 +3,8 @@ package io.flotta.examples.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flotta.core.controlplane.DeviceView;
+import io.flotta.examples.testing.ChildJvm;
+import io.flotta.examples.testing.Polling;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,31 +15,17 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What an idle agent costs: start-up time to its first heartbeat, resident memory and heap, with
  * the 32 MB heap limit every agent in these tests runs with. The numbers are printed, not asserted
  * (they depend on the machine); what is asserted is that the agent works within the limit.
  */
-class AgentFootprintIT {
+class AgentFootprintIT extends E2eTestBase {
 
     private static final Pattern HEAP_SPACE = Pattern.compile("total (\\d+)K, used (\\d+)K");
     private static final Pattern METASPACE = Pattern.compile("Metaspace\\s+used (\\d+)K, committed (\\d+)K");
-
-    @TempDir
-    Path dir;
-
-    private E2eEnvironment env;
-
-    @AfterEach
-    void tearDown() {
-        if (env != null) {
-            env.close();
-        }
-    }
 
     @Test
     void idleAgentFootprintAndStartUpTimeToFirstHeartbeat() {
@@ -52,7 +40,7 @@ class AgentFootprintIT {
                 - agent.startNanos();
 
         // idle: heartbeats every second, a pending long poll, nothing to deploy
-        E2eEnvironment.pause(Duration.ofSeconds(4));
+        Polling.pause(Duration.ofSeconds(4));
         String flags = jcmd(agent, "VM.flags");
         assertThat(flags).contains("-XX:MaxHeapSize=33554432");
         long rssKb = procStatusKb(agent, "VmRSS");

@@ -6,31 +6,18 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.flotta.core.controlplane.ControlPlane;
 import io.flotta.core.controlplane.DeviceView;
 import io.flotta.core.controlplane.EnrolmentView;
-import java.nio.file.Path;
+import io.flotta.examples.testing.ChildJvm;
+import io.flotta.examples.testing.Polling;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Pairing of an agent in its own JVM with the control plane over mTLS. */
-class AgentPairingIT {
+class AgentPairingIT extends E2eTestBase {
 
     private static final Pattern APPLIED = Pattern.compile("device pairing-1 applied configuration ([0-9a-f]+)");
-
-    @TempDir
-    Path dir;
-
-    private E2eEnvironment env;
-
-    @AfterEach
-    void tearDown() {
-        if (env != null) {
-            env.close();
-        }
-    }
 
     @Test
     void agentEnrolsRegistersFetchesConfigurationAndSendsHeartbeats() {
@@ -38,7 +25,7 @@ class AgentPairingIT {
         ControlPlane cp = env.controlPlane();
         ChildJvm agent = env.startAgent("pairing-1");
 
-        DeviceView registered = E2eEnvironment.await("device pairing-1 to register", Duration.ofSeconds(30),
+        DeviceView registered = Polling.await("device pairing-1 to register", Duration.ofSeconds(30),
                 () -> env.device("pairing-1").filter(d -> d.lastSeen() != null));
         assertThat(registered.status().hardware().path("hostname").asText()).isNotBlank();
         assertThat(registered.status().hardware().path("cpu").path("architecture").asText()).isNotBlank();
@@ -70,21 +57,21 @@ class AgentPairingIT {
         ControlPlane cp = env.controlPlane();
         ChildJvm agent = env.startAgent("manual-1");
 
-        EnrolmentView request = E2eEnvironment.await("an enrolment request", Duration.ofSeconds(30),
+        EnrolmentView request = Polling.await("an enrolment request", Duration.ofSeconds(30),
                 () -> cp.enrolmentRequests().stream().findFirst());
         assertThat(request.deviceId()).isEqualTo("manual-1");
         assertThat(request.approved()).isFalse();
         agent.awaitLine(Pattern.compile("enrolment of manual-1 awaits approval"), Duration.ofSeconds(10));
         // the agent keeps asking, and keeps being refused a device, for as long as nobody approves
         int asked = agent.linesMatching(Pattern.compile("awaits approval")).size();
-        E2eEnvironment.pause(Duration.ofMillis(2500));
+        Polling.pause(Duration.ofMillis(2500));
         assertThat(agent.linesMatching(Pattern.compile("awaits approval")).size()).isGreaterThan(asked);
         assertThat(cp.devices()).isEmpty();
         assertThat(agent.linesMatching(Pattern.compile("holds a certificate"))).isEmpty();
 
         long approvedAt = System.nanoTime();
         assertThat(cp.approve("manual-1")).isTrue();
-        E2eEnvironment.await("device manual-1 to register", Duration.ofSeconds(10), () -> env.device("manual-1"));
+        Polling.await("device manual-1 to register", Duration.ofSeconds(10), () -> env.device("manual-1"));
         long registeredAt = System.nanoTime();
         env.awaitHeartbeat("manual-1", Instant.EPOCH, Duration.ofSeconds(10));
         long heartbeatAt = System.nanoTime();

@@ -5,32 +5,19 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.flotta.core.controlplane.DeviceView;
 import io.flotta.core.model.DeviceWorkloadStatus;
-import java.nio.file.Path;
+import io.flotta.examples.testing.ChildJvm;
+import io.flotta.examples.testing.Polling;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Outages of either side: the control plane restarted, the agent killed. */
-class AgentResilienceIT {
+class AgentResilienceIT extends E2eTestBase {
 
     private static final String NS = E2eEnvironment.NAMESPACE;
     /** SIGKILL as an exit code: 128 + 9. */
     private static final int KILLED = 137;
-
-    @TempDir
-    Path dir;
-
-    private E2eEnvironment env;
-
-    @AfterEach
-    void tearDown() {
-        if (env != null) {
-            env.close();
-        }
-    }
 
     @Test
     void agentReconnectsToARestartedControlPlaneAndNothingIsLost() {
@@ -43,7 +30,7 @@ class AgentResilienceIT {
 
         int mark = agent.lineCount();
         env.stopControlPlane();
-        E2eEnvironment.pause(Duration.ofSeconds(1));
+        Polling.pause(Duration.ofSeconds(1));
         Instant restartedAt = Instant.now();
         env.startControlPlane();
 
@@ -82,7 +69,7 @@ class AgentResilienceIT {
         restarted.awaitLine(Pattern.compile("Agent crash-1 started"), Duration.ofSeconds(30));
         restarted.awaitLine(Pattern.compile("applying the stored configuration"), Duration.ofSeconds(10));
         restarted.awaitLine(Pattern.compile("would run workload first:.*before the crash"), Duration.ofSeconds(10));
-        E2eEnvironment.pause(Duration.ofMillis(1500));
+        Polling.pause(Duration.ofMillis(1500));
         assertThat(restarted.isAlive()).isTrue();
         assertThat(restarted.linesMatching(Pattern.compile("would run workload second"))).isEmpty();
 
@@ -100,7 +87,7 @@ class AgentResilienceIT {
     }
 
     private DeviceView awaitRunning(String deviceId, String workload) {
-        return E2eEnvironment.await(workload + " running on " + deviceId, Duration.ofSeconds(10),
+        return Polling.await(workload + " running on " + deviceId, Duration.ofSeconds(10),
                 () -> env.device(deviceId).filter(d -> d.status().workloads().stream()
                         .anyMatch(w -> w.name().equals(workload) && w.phase().equals("Running"))));
     }

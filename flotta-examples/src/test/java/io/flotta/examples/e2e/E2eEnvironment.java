@@ -1,5 +1,7 @@
 package io.flotta.examples.e2e;
 
+import static io.flotta.examples.testing.Polling.await;
+
 import io.flotta.core.controlplane.ControlPlane;
 import io.flotta.core.controlplane.ControlPlaneOptions;
 import io.flotta.core.controlplane.DeviceView;
@@ -7,13 +9,13 @@ import io.flotta.core.model.DeploymentSpec;
 import io.flotta.examples.EmbeddedControlPlane;
 import io.flotta.examples.SampleWorkload;
 import io.flotta.examples.cli.FlottaCli;
+import io.flotta.examples.testing.ChildJvm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * One test's system: the embedded control plane in this JVM (loopback, a free port, its data in a
@@ -120,35 +122,6 @@ final class E2eEnvironment implements AutoCloseable {
     static DeploymentSpec deploymentFor(String deviceId, String message) {
         return new DeploymentSpec(deviceId, null, "pod", SampleWorkload.pod(18080, message), null, null, null, null,
                 null);
-    }
-
-    /** Polls {@code probe} every 10 ms until it yields a value; fails naming {@code what}. */
-    static <T> T await(String what, Duration timeout, Supplier<Optional<T>> probe) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Optional<T> value = probe.get();
-            if (value.isPresent()) {
-                return value.get();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for " + what, e);
-            }
-        }
-    }
-
-    static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 
     @Override

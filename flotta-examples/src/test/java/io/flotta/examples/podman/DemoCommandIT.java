@@ -3,21 +3,20 @@ package io.flotta.examples.podman;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flotta.examples.cli.FlottaCli;
+import io.flotta.examples.testing.ChildJvm;
 import io.flotta.runtime.podman.PodmanRuntimeProvider;
 import io.flotta.spi.ProviderConfig;
 import io.flotta.spi.runtime.WorkloadRuntime;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +28,9 @@ class DemoCommandIT {
 
     @TempDir
     Path dir;
+
+    /** The demo starts a control plane, an agent JVM and a pod on a loaded machine. */
+    private static final Duration RUNNING_TIMEOUT = Duration.ofMinutes(3);
 
     private final String name = "e2e-demo-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
 
@@ -76,37 +78,26 @@ class DemoCommandIT {
     }
 
     @Test
-    void anInterruptedDemoStopsItsAgentAndLeavesNoPod() throws Exception {
+    void anInterruptedDemoStopsItsAgentAndLeavesNoPod() {
         int port = Podman.freePort();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process demo = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                FlottaCli.class.getName(), "demo", "--keep-running", "--port", "0", "--workload-port", Integer.toString(port),
-                "--workload-name", name, "--data-dir", dir.toString()).redirectErrorStream(true).start();
-        List<String> output = new ArrayList<>();
-        List<ProcessHandle> children = new ArrayList<>();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                output.add(line);
-                if (line.contains("Running until interrupted")) {
-                    break;
-                }
-            }
-            assertThat(output).as("the demo reached its running state").anyMatch(l -> l.contains("Running until interrupted"));
+        List<ProcessHandle> children;
+        try (ChildJvm demo = ChildJvm.start("demo", List.of("-Xmx128m"), FlottaCli.class, List.of("demo",
+                "--keep-running", "--port", "0", "--workload-port", Integer.toString(port), "--workload-name", name,
+                "--data-dir", dir.toString()))) {
+            // fails naming the demo's state if the running state does not come
+            demo.awaitLine(Pattern.compile("Running until interrupted"), RUNNING_TIMEOUT);
             assertThat(Podman.podId(name)).as("the pod runs").isPresent();
-            demo.descendants().forEach(children::add);
+            children = demo.handle().descendants().toList();
             assertThat(children).as("the agent runs as a child of the demo").isNotEmpty();
 
-            // SIGTERM, as kill or a service manager sends it (through the handle: Process.destroy closes our pipe)
-            assertThat(demo.toHandle().destroy()).isTrue();
-            while ((line = lines.readLine()) != null) {
-                output.add(line);
-            }
+            // SIGTERM, as kill or a service manager sends it
+            assertThat(demo.handle().destroy()).isTrue();
+            demo.awaitExit(Duration.ofSeconds(60));
+            String output = demo.tail(Integer.MAX_VALUE);
+            assertThat(Podman.podId(name)).as("the interrupted demo removed its pod; output:%n%s", output).isEmpty();
+            assertThat(demo.linesMatching(Pattern.compile(Pattern.quote("Removed the pod of workload '" + name + "'"))))
+                    .as("output:%n%s", output).isNotEmpty();
         }
-        assertThat(demo.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(Podman.podId(name)).as("the interrupted demo removed its pod; output:%n%s", String.join("\n", output))
-                .isEmpty();
-        assertThat(output).anyMatch(l -> l.contains("Removed the pod of workload '" + name + "'"));
         if (Podman.nftPresent()) {
             assertThat(Podman.nftTable()).as("its host port is closed").doesNotContain("flotta workload " + name + "\"");
         }

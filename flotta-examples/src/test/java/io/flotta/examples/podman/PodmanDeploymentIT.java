@@ -14,6 +14,9 @@ import io.flotta.core.model.LabelSelector;
 import io.flotta.core.model.ModelJson;
 import io.flotta.examples.EmbeddedControlPlane;
 import io.flotta.examples.SampleWorkload;
+import io.flotta.examples.cli.FlottaCli;
+import io.flotta.examples.testing.ChildJvm;
+import io.flotta.examples.testing.Polling;
 import io.flotta.runtime.podman.PodmanRuntimeProvider;
 import io.flotta.spi.ProviderConfig;
 import io.flotta.spi.runtime.WorkloadRuntime;
@@ -34,6 +37,8 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +61,15 @@ class PodmanDeploymentIT {
     private static final String RUN_LABEL = "e2e-run";
     private static final String STAGE_LABEL = "e2e-stage";
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
+    /** How long a SIGTERM-ed agent may take to shut down before it is killed. */
+    private static final Duration AGENT_GRACE = Duration.ofSeconds(15);
+    private static final List<String> AGENT_JVM = List.of("-Xmx128m",
+            "-Dorg.slf4j.simpleLogger.showDateTime=true",
+            "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+            // PodmanCli logs each command's duration at debug: the per-pod costs come from there
+            "-Dorg.slf4j.simpleLogger.log.io.flotta.runtime.podman.internal.PodmanCli=debug");
+    private static final Pattern PODMAN_TIMING = Pattern.compile("podman (.+) -> exit (\\d+) in (\\d+) ms");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     @TempDir
@@ -65,7 +79,9 @@ class PodmanDeploymentIT {
     final TestWatcher reportOnFailure = new TestWatcher() {
         @Override
         public void testFailed(ExtensionContext context, Throwable cause) {
-            System.out.println("---- agent output (last 150 lines) ----\n" + agentLog.tail(150));
+            for (ChildJvm started : agents) {
+                System.out.println("---- output of " + started + " (last 150 lines) ----\n" + started.tail(150));
+            }
             if (cp != null) {
                 cp.device(NS, deviceId).ifPresent(d -> System.out.println("---- device status ----\n"
                         + ModelJson.write(d.status())));
@@ -73,11 +89,12 @@ class PodmanDeploymentIT {
         }
     };
 
-    private final AgentProcess.Log agentLog = new AgentProcess.Log();
+    /** Every start of this test's agent, in order: its output across restarts. */
+    private final List<ChildJvm> agents = new ArrayList<>();
     private final List<String> deployed = new ArrayList<>();
     private EmbeddedControlPlane embedded;
     private ControlPlane cp;
-    private AgentProcess agent;
+    private ChildJvm agent;
     private Path bundle;
     private Path agentState;
     private String run;
@@ -99,7 +116,7 @@ class PodmanDeploymentIT {
         embedded.writeBootstrapBundle(bundle);
         agentState = dir.resolve("agent");
         long started = System.nanoTime();
-        agent = AgentProcess.start(bundle, agentState, deviceId, agentLog);
+        agent = startAgent();
         DeviceView device = await("device " + deviceId + " to register and send a heartbeat", Duration.ofSeconds(60),
                 () -> cp.device(NS, deviceId).filter(d -> "up".equals(d.status().agentStatus())));
         System.out.printf("e2e pairing: agent JVM started -> registered and first heartbeat %d ms%n",
@@ -110,7 +127,7 @@ class PodmanDeploymentIT {
     @AfterEach
     void stopAgentAndRemoveOurPods() {
         if (agent != null) {
-            agent.stop();
+            agent.stopOrKill(AGENT_GRACE);
         }
         // the runtime on the agent's directory owns exactly the agent's pods: it also closes their
         // host ports; a forced pod rm by name is the fallback
@@ -255,6 +272,9 @@ class PodmanDeploymentIT {
         deploy(noConfigMap, pod("{\"containers\":[{\"name\":\"c\",\"image\":\"" + Podman.BUSYBOX + "\","
                 + "\"envFrom\":[{\"configMapRef\":{\"name\":\"absent-config\"}}]}]}"));
         reasons.put(noConfigMap, "ConfigMap 'absent-config', which was not provided");
+        // each new configuration retries the failed workloads, and a refused kube play leaves a pod for
+        // a moment: the checks below start once the last configuration is applied
+        agent.awaitLine(Pattern.compile("applied configuration \\S+ \\(" + (reasons.size() + 1) + " workload"), WAIT);
 
         reasons.forEach((name, reason) -> {
             awaitPhase(name, "Failed");
@@ -292,17 +312,15 @@ class PodmanDeploymentIT {
         List<String> serials = device().status().certificateSerials();
 
         for (boolean graceful : List.of(true, false)) {
-            int exit = graceful ? agent.stop() : agent.kill();
+            int exit = graceful ? agent.stopOrKill(AGENT_GRACE) : agent.kill();
             assertThat(exit).isNotZero();
             // the device keeps working unattended
             awaitPage(firstPort, "MESSAGE=a");
             awaitPage(secondPort, "MESSAGE=b");
 
             Instant restarted = Instant.now();
-            long before = agentLog.lines().stream().filter(l -> l.contains("applied configuration")).count();
-            agent = AgentProcess.start(bundle, agentState, deviceId, agentLog);
-            await("the restarted agent to apply its stored configuration", WAIT, () -> Optional.of(agentLog.lines().stream()
-                    .filter(l -> l.contains("applied configuration")).count()).filter(n -> n > before));
+            agent = startAgent();
+            agent.awaitLine(Pattern.compile("applied configuration"), WAIT);
             await("a heartbeat from the restarted agent", WAIT, () -> cp.device(NS, deviceId)
                     .filter(d -> d.lastSeen() != null && d.lastSeen().isAfter(restarted.plusSeconds(1))));
 
@@ -315,7 +333,8 @@ class PodmanDeploymentIT {
             assertThat(phase(second)).isEqualTo("Running");
             assertThat(device().status().certificateSerials()).as("the agent kept its identity").isEqualTo(serials);
         }
-        assertThat(agentLog.contains("deployed (replaced)")).isFalse();
+        assertThat(agents).as("no pod was replaced")
+                .allSatisfy(a -> assertThat(a.linesMatching(Pattern.compile("deployed \\(replaced\\)"))).isEmpty());
     }
 
     @Test
@@ -337,9 +356,9 @@ class PodmanDeploymentIT {
         ports.forEach(this::awaitRemoved);
         long gone = System.nanoTime();
 
-        List<Long> plays = agentLog.podmanMillis("kube play");
-        List<Long> stops = agentLog.podmanMillis("pod stop");
-        List<Long> removals = agentLog.podmanMillis("pod rm");
+        List<Long> plays = podmanMillis("kube play");
+        List<Long> stops = podmanMillis("pod stop");
+        List<Long> removals = podmanMillis("pod rm");
         assertThat(plays).as("kube play timings in the agent's debug log").hasSize(count);
         assertThat(stops).hasSize(count);
         System.out.printf("e2e %d pods: created -> all answering %d ms (%d ms/pod), -> all Running in the control "
@@ -350,6 +369,15 @@ class PodmanDeploymentIT {
     }
 
     // ---------------------------------------------------------------------------------------- steps
+
+    /** {@code flotta agent --runtime podman} in a child JVM, as a device runs it. */
+    private ChildJvm startAgent() {
+        ChildJvm started = ChildJvm.start("agent-" + deviceId, AGENT_JVM, FlottaCli.class, List.of("agent",
+                "--bundle", bundle.toString(), "--state-dir", agentState.toString(), "--device-id", deviceId,
+                "--runtime", "podman"));
+        agents.add(started);
+        return started;
+    }
 
     private String workload(String prefix) {
         String name = "e2e-" + prefix + "-" + run;
@@ -445,23 +473,23 @@ class PodmanDeploymentIT {
         return Podman.podmanOk("inspect", "--format", "{{.State.StartedAt}}", pod + "-httpd").strip();
     }
 
+    /** Polls less often than the default: most probes here run podman. */
     private static <T> T await(String what, Duration timeout, Supplier<Optional<T>> probe) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Optional<T> value = probe.get();
-            if (value.isPresent()) {
-                return value.get();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
+        return Polling.await(what, timeout, POLL_INTERVAL, probe);
+    }
+
+    /** Milliseconds of each successful podman command whose arguments start with {@code prefix}, in order. */
+    private List<Long> podmanMillis(String prefix) {
+        List<Long> result = new ArrayList<>();
+        for (ChildJvm started : agents) {
+            for (ChildJvm.Line line : started.linesMatching(PODMAN_TIMING)) {
+                Matcher m = PODMAN_TIMING.matcher(line.text());
+                if (m.find() && m.group(1).startsWith(prefix) && m.group(2).equals("0")) {
+                    result.add(Long.parseLong(m.group(3)));
+                }
             }
         }
+        return result;
     }
 
     private static long ms(long from, long to) {

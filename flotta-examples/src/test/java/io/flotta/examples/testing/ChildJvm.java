@@ -1,4 +1,4 @@
-package io.flotta.examples.e2e;
+package io.flotta.examples.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,10 +20,10 @@ import java.util.stream.Collectors;
  * reports and assert on what it never reported. Lines are echoed to this JVM's stdout, prefixed
  * with the child's name, so a CI log shows both sides.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
 
     /** One line of output and when this JVM read it ({@code nanoTime} for measuring intervals). */
-    record Line(int index, Instant at, long nanoTime, String text) {
+    public record Line(int index, Instant at, long nanoTime, String text) {
     }
 
     private static final int TAIL = 60;
@@ -46,7 +46,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Starts {@code mainClass} with {@code jvmOptions} (e.g. {@code -Xmx32m}) and {@code args}. */
-    static ChildJvm start(String name, List<String> jvmOptions, Class<?> mainClass, List<String> args) {
+    public static ChildJvm start(String name, List<String> jvmOptions, Class<?> mainClass, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -61,39 +61,44 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
+    /** The process's handle, e.g. for its descendants or for signalling it without closing its output. */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     /** {@link System#nanoTime()} just before the process was started. */
-    long startNanos() {
+    public long startNanos() {
         return startNanos;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** How many lines were read so far: a mark for {@link #awaitLine(int, Pattern, Duration)}. */
-    synchronized int lineCount() {
+    public synchronized int lineCount() {
         return lines.size();
     }
 
-    synchronized List<Line> lines() {
+    public synchronized List<Line> lines() {
         return List.copyOf(lines);
     }
 
     /** Lines containing a match of {@code pattern}, in order. */
-    List<Line> linesMatching(Pattern pattern) {
+    public List<Line> linesMatching(Pattern pattern) {
         return lines().stream().filter(l -> pattern.matcher(l.text()).find()).toList();
     }
 
     /** The first line (from the start) containing a match of {@code pattern}. */
-    Line awaitLine(Pattern pattern, Duration timeout) {
+    public Line awaitLine(Pattern pattern, Duration timeout) {
         return awaitLine(0, pattern, timeout);
     }
 
@@ -101,7 +106,7 @@ final class ChildJvm implements AutoCloseable {
      * The first line at or after index {@code from} containing a match of {@code pattern}; fails
      * with the output's tail when the timeout passes or the process ends without one.
      */
-    Line awaitLine(int from, Pattern pattern, Duration timeout) {
+    public Line awaitLine(int from, Pattern pattern, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
             int next = from;
@@ -128,7 +133,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Waits for the process to end by itself and returns its exit code. */
-    int awaitExit(Duration timeout) {
+    public int awaitExit(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("%s still running after %d ms; last output:%n%s"
@@ -142,21 +147,44 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** SIGTERM: shutdown hooks run. Returns the exit code. */
-    int stop(Duration timeout) {
-        process.destroy();
+    /**
+     * SIGTERM: shutdown hooks run. Returns the exit code; fails if the process still runs after
+     * {@code timeout}. What it prints while it shuts down is still read: the signal goes through
+     * the handle, as {@link Process#destroy()} would also close the output pipe.
+     */
+    public int stop(Duration timeout) {
+        process.toHandle().destroy();
         return awaitExit(timeout);
     }
 
+    /** SIGTERM, then SIGKILL if the process still runs after {@code grace}. Returns the exit code. */
+    public int stopOrKill(Duration grace) {
+        process.toHandle().destroy();
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                return kill();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(name + ": interrupted while waiting for exit", e);
+        }
+        return awaitExit(Duration.ofSeconds(30));
+    }
+
     /** SIGKILL ({@link Process#destroyForcibly()}): nothing in the child gets to run. Returns the exit code. */
-    int kill() {
+    public int kill() {
         process.destroyForcibly();
         return awaitExit(Duration.ofSeconds(30));
     }
 
     /** The last lines of output, for failure messages. */
-    synchronized String tail() {
-        return lines.subList(Math.max(0, lines.size() - TAIL), lines.size()).stream()
+    public String tail() {
+        return tail(TAIL);
+    }
+
+    /** The last {@code count} lines of output. */
+    public synchronized String tail(int count) {
+        return lines.subList(Math.max(0, lines.size() - count), lines.size()).stream()
                 .map(l -> "  " + l.text()).collect(Collectors.joining(System.lineSeparator()));
     }
 
