@@ -1,5 +1,7 @@
 package io.flotta.examples;
 
+import io.flotta.examples.testing.Polling;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -110,16 +112,7 @@ class WorkloadDataUploadIT {
         }
     }
 
-    private static <T> T await(String what, Supplier<Optional<T>> probe) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<T> value = probe.get();
-            if (value.isPresent()) {
-                return value.get();
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("timed out waiting for " + what);
+    private static <T> T await(String what, Supplier<Optional<T>> probe) {
+        return Polling.await(what, Duration.ofSeconds(90), Duration.ofMillis(200), probe);
     }
-
 }
