@@ -58,7 +58,7 @@ class DemoCommandIT {
         int exit;
         System.setOut(new PrintStream(new Tee(original, captured), true, StandardCharsets.UTF_8));
         try {
-            exit = new CommandLine(new FlottaCli()).execute("demo", "--port", "0", "--workload-port", Integer.toString(port),
+            exit = new CommandLine(new FlottaCli()).execute("demo", "--port", "0", "--admin-port", "0", "--workload-port", Integer.toString(port),
                     "--workload-name", name, "--data-dir", dir.toString());
         } finally {
             System.setOut(original);
@@ -80,7 +80,7 @@ class DemoCommandIT {
         int port = Podman.freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process demo = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                FlottaCli.class.getName(), "demo", "--keep-running", "--port", "0", "--workload-port", Integer.toString(port),
+                FlottaCli.class.getName(), "demo", "--keep-running", "--port", "0", "--admin-port", "0", "--workload-port", Integer.toString(port),
                 "--workload-name", name, "--data-dir", dir.toString()).redirectErrorStream(true).start();
         List<String> output = new ArrayList<>();
         List<ProcessHandle> children = new ArrayList<>();
@@ -94,6 +94,18 @@ class DemoCommandIT {
             }
             assertThat(output).as("the demo reached its running state").anyMatch(l -> l.contains("Running until interrupted"));
             assertThat(Podman.podId(name)).as("the pod runs").isPresent();
+            // what the demo tells the user to try in another terminal
+            for (int i = 0; i < 4 && (line = lines.readLine()) != null; i++) {
+                output.add(line);
+            }
+            Path adminDir = dir.resolve("control-plane");
+            assertThat(output).anyMatch(l -> l.contains("flotta get devices --admin-dir " + adminDir));
+            java.io.StringWriter table = new java.io.StringWriter();
+            CommandLine get = FlottaCli.commandLine();
+            get.setOut(new java.io.PrintWriter(table, true));
+            assertThat(get.execute("get", "devices", "--admin-dir", adminDir.toString())).isZero();
+            assertThat(table.toString()).as("flotta get devices against the demo").containsPattern(
+                    "\\sOnline\\s+\\d+s\\s+" + name + "\\(Running\\)");
             demo.descendants().forEach(children::add);
             assertThat(children).as("the agent runs as a child of the demo").isNotEmpty();
 
