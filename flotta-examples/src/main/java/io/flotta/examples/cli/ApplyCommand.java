@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code flotta apply -f deployment.yaml}. */
 @Command(name = "apply", mixinStandardHelpOptions = true,
-        description = {"Create or replace a deployment from an EdgeDeployment document (YAML or JSON):",
-                "metadata.name, optional metadata.namespace, and spec (device or deviceSelector, pod.spec)."})
+        description = {"Create or replace a deployment from an EdgeDeployment document (YAML or JSON).",
+                "The document has metadata.name, optionally metadata.namespace, and spec (device or",
+                "deviceSelector, and pod.spec)."})
 public final class ApplyCommand implements Callable<Integer> {
 
     @Spec

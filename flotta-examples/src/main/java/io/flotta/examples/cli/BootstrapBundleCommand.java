@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code flotta bootstrap-bundle DIR}. */
 @Command(name = "bootstrap-bundle", mixinStandardHelpOptions = true,
-        description = {"Write a bootstrap bundle for a new device: the CA certificate, a fresh registration",
-                "certificate and key, and the device API's address. Ship it in the device image."})
+        description = {"Write a bootstrap bundle for a new device.",
+                "It holds the CA certificate, a fresh registration certificate and key, and the device",
+                "API's address. Ship it in the device image."})
 public final class BootstrapBundleCommand implements Callable<Integer> {
 
     @Spec

@@ -12,8 +12,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code flotta delete device|deployment NAME}. */
 @Command(name = "delete", mixinStandardHelpOptions = true,
-        description = {"Delete a device (its certificates are revoked and its agent told to disconnect)",
-                "or a deployment (its workload is removed from every device)."})
+        description = {"Delete a device or a deployment.",
+                "A deleted device's certificates are revoked and its agent is told to disconnect; a deleted",
+                "deployment's workload is removed from every device."})
 public final class DeleteCommand implements Callable<Integer> {
 
     enum Kind { device, deployment }

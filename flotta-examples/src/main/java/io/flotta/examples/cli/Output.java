@@ -18,6 +18,7 @@ final class Output {
     enum Format { table, json, yaml }
 
     private static final YAMLMapper YAML = YAMLMapper.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .build();
 
     private Output() {
