@@ -13,6 +13,7 @@ import io.flotta.core.providers.ProviderRegistry;
 import io.flotta.examples.EmbeddedControlPlane;
 import io.flotta.examples.LoggingRuntime;
 import io.flotta.examples.admin.AdminCredentials;
+import io.flotta.examples.metrics.AgentMetrics;
 import io.flotta.spi.ProviderConfig;
 import io.flotta.spi.ca.CertificateSubject;
 import io.flotta.spi.ca.IssuedCredential;
@@ -280,6 +281,23 @@ class AdminCliIT {
 
     @Test
     @Order(10)
+    void theAgentServesItsOwnMetrics() throws Exception {
+        try (AgentMetrics metrics = new AgentMetrics(agent, runtime)) {
+            int port = metrics.serve("127.0.0.1", 0);
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).contains("flotta_agent_workloads{phase=\"Running\"} 1.0",
+                    "flotta_agent_workloads{phase=\"Failed\"} 0.0", "flotta_agent_phase{phase=\"running\"} 1.0",
+                    "flotta_agent_phase{phase=\"enrolling\"} 0.0", "flotta_agent_unauthorized_total 0.0");
+            assertThat(value(answer.body(), "flotta_agent_heartbeats_total")).isEqualTo(agent.heartbeatsAccepted(),
+                    org.assertj.core.data.Offset.offset(2.0)).isGreaterThan(0);
+        }
+    }
+
+    @Test
+    @Order(11)
     void deleteRemovesTheDeploymentThenTheDevice() {
         Result deployment = run("delete", "deployment", "web");
         assertThat(deployment.exitCode()).as(deployment.toString()).isZero();
