@@ -144,9 +144,10 @@ class AdminCliIT {
                 "          image: localhost/flotta/httpd:latest",
                 ""));
 
-        Result applied = run("apply", "-f", manifest.toString());
+        Result applied = run("apply", "-f", manifest.toString(), "--wait", "--timeout", "30");
         assertThat(applied.exitCode()).as(applied.toString()).isZero();
-        assertThat(applied.out()).contains("deployment default/web created");
+        assertThat(applied.out()).contains("deployment default/web created", "  web: Running=1",
+                "deployment default/web is running");
         assertThat(run("apply", "-f", manifest.toString()).out()).contains("deployment default/web unchanged");
 
         await("the device online with web running",
