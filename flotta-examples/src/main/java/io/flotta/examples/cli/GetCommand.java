@@ -1,7 +1,10 @@
 package io.flotta.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.flotta.examples.admin.AdminClient;
+import io.flotta.spi.FlottaException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +35,9 @@ public final class GetCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RESOURCE", description = "devices, deployments or enrolments.")
     Resource resource;
 
+    @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "Only this one.")
+    String name;
+
     @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
     Output.Format format;
 
@@ -47,6 +53,7 @@ public final class GetCommand implements Callable<Integer> {
         switch (resource) {
             case devices, device -> {
                 JsonNode devices = client.get("/api/v1/devices" + query);
+                devices = only(devices, "id", "device");
                 if (format == Output.Format.table) {
                     devicesTable(out, devices);
                 } else {
@@ -55,6 +62,7 @@ public final class GetCommand implements Callable<Integer> {
             }
             case deployments, deployment -> {
                 JsonNode deployments = client.get("/api/v1/deployments" + query);
+                deployments = only(deployments, "name", "deployment");
                 if (format == Output.Format.table) {
                     deploymentsTable(out, deployments);
                 } else {
@@ -62,7 +70,7 @@ public final class GetCommand implements Callable<Integer> {
                 }
             }
             case enrolments, enrolment -> {
-                JsonNode enrolments = client.get("/api/v1/enrolments");
+                JsonNode enrolments = only(client.get("/api/v1/enrolments"), "deviceId", "enrolment request");
                 if (format == Output.Format.table) {
                     enrolmentsTable(out, enrolments);
                 } else {
@@ -71,6 +79,25 @@ public final class GetCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The entries named {@link #name} (all without one); NOT_FOUND when it names none. */
+    private JsonNode only(JsonNode all, String field, String what) {
+        if (name == null) {
+            return all;
+        }
+        ArrayNode found = JsonNodeFactory.instance.arrayNode();
+        all.forEach(e -> {
+            if (e.path(field).asText().equals(name)) {
+                found.add(e);
+            }
+        });
+        if (found.isEmpty()) {
+            throw new FlottaException(FlottaException.Code.NOT_FOUND, "no " + what + " " + name
+                    + (namespace == null ? "" : " in namespace " + namespace) + " (list them with `flotta get "
+                    + resource.name().replaceAll("s$", "") + "s`)");
+        }
+        return found;
     }
 
     private static void devicesTable(PrintWriter out, JsonNode devices) {

@@ -162,6 +162,11 @@ class AdminCliIT {
         assertThat(json.get(0).path("status").path("state").asText()).isEqualTo("online");
         assertThat(json.get(0).path("status").path("workloads").get(0).path("phase").asText()).isEqualTo("Running");
 
+        assertThat(run("get", "device", DEVICE).out()).contains(DEVICE, "Online");
+        Result unknown = run("get", "devices", "nobody");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).contains("no device nobody", "flotta get devices");
+
         JsonNode yaml = new YAMLMapper().readTree(run("get", "deployments", "-o", "yaml").out());
         assertThat(yaml.get(0).path("name").asText()).isEqualTo("web");
         assertThat(run("get", "deployments").out()).contains("web", "device=" + DEVICE, "Running=1");
