@@ -51,8 +51,11 @@ public final class EmbeddedControlPlane implements AutoCloseable {
                 .create(ProviderConfig.of(dir.resolve("ca")));
         this.controlPlane = ControlPlane.builder().store(store).certificateAuthority(ca).options(b.options).build();
         List<String> ips = new ArrayList<>(b.serverIps);
-        if (!ips.contains(host) && host.matches("[0-9.]+") && !host.equals("0.0.0.0")) {
-            ips.add(host);
+        // the admin API presents the same certificate, so it must name the admin address too
+        for (String address : List.of(host, b.adminHost)) {
+            if (!ips.contains(address) && address.matches("[0-9.]+") && !address.equals("0.0.0.0")) {
+                ips.add(address);
+            }
         }
         IssuedCredential serverCredential = ca.issueServer(b.serverNames, ips, Duration.ofDays(365));
         TransportServerProvider transport = ProviderRegistry.discover(TransportServerProvider.class)

@@ -81,6 +81,18 @@ class ControlPlaneMetricsTest {
     }
 
     @Test
+    void theDirectiveIsFoundWhereverItIsInTheEnvelope() {
+        String late = "{\"content\":{\"directive\":\"nested\",\"a\":[1,{\"b\":2}]},\"directive\":\"heartbeat\"}";
+        assertThat(MeteredDeviceApi.directive(DeviceRequest.of(Route.DATA_OUT, "d", late.getBytes(StandardCharsets.UTF_8))))
+                .isEqualTo("heartbeat");
+        assertThat(MeteredDeviceApi.directive(DeviceRequest.of(Route.DATA_OUT, "d",
+                "{\"directive\":7}".getBytes(StandardCharsets.UTF_8)))).isEqualTo("other");
+        assertThat(MeteredDeviceApi.directive(DeviceRequest.of(Route.DATA_OUT, "d",
+                "[]".getBytes(StandardCharsets.UTF_8)))).isEqualTo("invalid");
+        assertThat(MeteredDeviceApi.directive(DeviceRequest.of(Route.DATA_OUT, "d", new byte[0]))).isEqualTo("invalid");
+    }
+
+    @Test
     void gaugesStartAtZero() {
         assertThat(metrics.scrape()).contains("flotta_devices{state=\"online\"} 0.0",
                 "flotta_devices{state=\"offline\"} 0.0", "flotta_deployments 0.0", "flotta_heartbeats_total 0.0",
