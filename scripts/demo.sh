@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup-podman.sh
-mvn -B -q -ntp -DskipTests package
+mvn -B -q -ntp -Dstyle.color=never -DskipTests package
 exec java -jar flotta-examples/target/flotta-examples-*-all.jar demo "$@"

@@ -17,6 +17,8 @@ import io.flotta.spi.store.StoreProvider;
 import io.flotta.spi.transport.TransportServer;
 import io.flotta.spi.transport.TransportServerConfig;
 import io.flotta.spi.transport.TransportServerProvider;
+import io.flotta.storage.s3.S3ObjectStorage;
+import io.flotta.storage.s3.S3StorageSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +31,10 @@ import javax.net.ssl.SSLContext;
 /**
  * A whole control plane in one process: the embedded store and CA (or whichever providers are
  * selected), the engine, a transport server on the device port with a server certificate from
- * the CA, its metrics, and (when {@link Builder#adminPort} is set) the admin API with
- * {@code /metrics} on a second port.
+ * the CA, object storage for workload data (by default a real S3 server, S3Proxy, on loopback
+ * storing files under the data directory, or any S3 endpoint given with {@link Builder#s3Endpoint}),
+ * its metrics, and (when {@link Builder#adminPort} is set) the admin API with {@code /metrics} on a
+ * second port.
  */
 public final class EmbeddedControlPlane implements AutoCloseable {
 
@@ -41,6 +45,8 @@ public final class EmbeddedControlPlane implements AutoCloseable {
     private final ControlPlaneMetrics metrics;
     private final AdminServer admin;
     private final String host;
+    private final EmbeddedObjectStore objectStore;
+    private final S3ObjectStorage objectStorage;
 
     private EmbeddedControlPlane(Builder b) {
         Path dir = Objects.requireNonNull(b.dataDirectory, "dataDirectory");
@@ -49,7 +55,24 @@ public final class EmbeddedControlPlane implements AutoCloseable {
                 .create(ProviderConfig.of(dir.resolve("store")));
         this.ca = ProviderRegistry.discover(CertificateAuthorityProvider.class).selectConfigured(null)
                 .create(ProviderConfig.of(dir.resolve("ca")));
-        this.controlPlane = ControlPlane.builder().store(store).certificateAuthority(ca).options(b.options).build();
+        String storeHost = host.equals("0.0.0.0") ? "127.0.0.1" : host;
+        if (b.s3Endpoint != null) {
+            this.objectStore = null;
+            this.objectStorage = S3ObjectStorage.create(S3StorageSettings.builder().endpoint(b.s3Endpoint)
+                    .credentials(b.s3AccessKeyId, b.s3SecretAccessKey).stateDirectory(dir.resolve("object-storage"))
+                    .build());
+        } else if (b.embeddedObjectStore) {
+            this.objectStore = EmbeddedObjectStore.start(dir.resolve("s3"), storeHost, b.objectStorePort, ca);
+            this.objectStorage = S3ObjectStorage.create(objectStore.settings(dir.resolve("object-storage")).build());
+        } else {
+            this.objectStore = null;
+            this.objectStorage = null;
+        }
+        ControlPlane.Builder engine = ControlPlane.builder().store(store).certificateAuthority(ca).options(b.options);
+        if (objectStorage != null) {
+            engine.objectStorage(objectStorage).dataUploadInterval(b.dataUploadInterval);
+        }
+        this.controlPlane = engine.build();
         List<String> ips = new ArrayList<>(b.serverIps);
         // the admin API presents the same certificate, so it must name the admin address too
         for (String address : List.of(host, b.adminHost)) {
@@ -71,6 +94,12 @@ public final class EmbeddedControlPlane implements AutoCloseable {
             } catch (RuntimeException e) {
                 server.close();
                 controlPlane.close();
+                if (objectStorage != null) {
+                    objectStorage.close();
+                }
+                if (objectStore != null) {
+                    objectStore.close();
+                }
                 store.close();
                 ca.close();
                 throw e;
@@ -111,6 +140,16 @@ public final class EmbeddedControlPlane implements AutoCloseable {
         return credentials;
     }
 
+    /** The object storage devices upload to, when there is one. */
+    public Optional<S3ObjectStorage> objectStorage() {
+        return Optional.ofNullable(objectStorage);
+    }
+
+    /** The embedded S3 server's endpoint, when it runs. */
+    public Optional<URI> objectStoreEndpoint() {
+        return Optional.ofNullable(objectStore).map(EmbeddedObjectStore::endpoint);
+    }
+
     public int port() {
         return server.port();
     }
@@ -135,6 +174,12 @@ public final class EmbeddedControlPlane implements AutoCloseable {
         }
         server.close();
         controlPlane.close();
+        if (objectStorage != null) {
+            objectStorage.close();
+        }
+        if (objectStore != null) {
+            objectStore.close();
+        }
         store.close();
         ca.close();
     }
@@ -152,6 +197,12 @@ public final class EmbeddedControlPlane implements AutoCloseable {
         private String store;
         private String adminHost = "127.0.0.1";
         private int adminPort = -1;
+        private boolean embeddedObjectStore = true;
+        private int objectStorePort;
+        private URI s3Endpoint;
+        private String s3AccessKeyId;
+        private String s3SecretAccessKey;
+        private Duration dataUploadInterval = Duration.ofSeconds(60);
 
         public Builder dataDirectory(Path value) {
             this.dataDirectory = value;
@@ -207,6 +258,32 @@ public final class EmbeddedControlPlane implements AutoCloseable {
         /** Address of the admin API; default loopback, as {@code /metrics} there needs no certificate. */
         public Builder adminHost(String value) {
             this.adminHost = Objects.requireNonNull(value, "adminHost");
+            return this;
+        }
+
+        /** Whether to run the embedded S3 server when no {@link #s3Endpoint} is given. Default true. */
+        public Builder embeddedObjectStore(boolean value) {
+            this.embeddedObjectStore = value;
+            return this;
+        }
+
+        /** Port of the embedded S3 server; 0 (default) picks a free one. */
+        public Builder objectStorePort(int value) {
+            this.objectStorePort = value;
+            return this;
+        }
+
+        /** Use this S3 endpoint for device buckets instead of the embedded server. */
+        public Builder s3Endpoint(URI endpoint, String accessKeyId, String secretAccessKey) {
+            this.s3Endpoint = endpoint;
+            this.s3AccessKeyId = accessKeyId;
+            this.s3SecretAccessKey = secretAccessKey;
+            return this;
+        }
+
+        /** How often devices upload workload data. Default 60 s. */
+        public Builder dataUploadInterval(Duration value) {
+            this.dataUploadInterval = Objects.requireNonNull(value, "dataUploadInterval");
             return this;
         }
 

@@ -8,12 +8,19 @@ import java.util.Map;
 
 /**
  * The demo's workload: busybox httpd from the locally built image, serving a page that shows an
- * environment value, with a host port on loopback.
+ * environment value, with a host port on loopback; and a busybox container that writes a file into
+ * the {@code /export} data volume, which the agent uploads to the device's bucket.
  */
 public final class SampleWorkload {
 
     /** Built by {@code scripts/setup-podman.sh}; no registry is needed. */
     public static final String IMAGE = "localhost/flotta/httpd:latest";
+    public static final String BUSYBOX_IMAGE = "localhost/flotta/busybox:latest";
+    /** The file the writer container puts into {@code /export}, i.e. under the workload's prefix in the bucket. */
+    public static final String DATA_FILE = "greeting.txt";
+    private static final String WRITER_SCRIPT = "trap 'exit 0' TERM INT; "
+            + "echo \"$MESSAGE from device $DEVICE_ID, written $(date -u +%Y-%m-%dT%H:%M:%SZ)\" > /export/" + DATA_FILE
+            + "; while true; do sleep 1; done";
 
     private SampleWorkload() {
     }
@@ -23,7 +30,8 @@ public final class SampleWorkload {
         String hostname = deviceLabels.get("device.hostname");
         LabelSelector selector = hostname == null ? new LabelSelector(Map.of(), java.util.List.of())
                 : LabelSelector.matching(Map.of("device.hostname", hostname));
-        return new DeploymentSpec(null, selector, "pod", pod(hostPort, message), null, null, null, null, null);
+        return new DeploymentSpec(null, selector, "pod", podWritingData(hostPort, message), null, null, null, null,
+                null);
     }
 
     public static ObjectNode pod(int hostPort, String message) {
@@ -40,6 +48,22 @@ public final class SampleWorkload {
         port.put("hostPort", hostPort);
         port.put("hostIP", "127.0.0.1");
         port.put("protocol", "TCP");
+        return pod;
+    }
+
+    /**
+     * {@link #pod} plus a second container that writes {@link #DATA_FILE} into the data volume, which
+     * the agent uploads to the device's bucket.
+     */
+    public static ObjectNode podWritingData(int hostPort, String message) {
+        ObjectNode pod = pod(hostPort, message);
+        ObjectNode writer = ((com.fasterxml.jackson.databind.node.ArrayNode) pod.path("spec").path("containers"))
+                .addObject();
+        writer.put("name", "writer");
+        writer.put("image", BUSYBOX_IMAGE);
+        writer.put("imagePullPolicy", "IfNotPresent");
+        writer.putArray("command").add("/bin/sh").add("-c").add(WRITER_SCRIPT);
+        writer.putArray("env").addObject().put("name", "MESSAGE").put("value", message);
         return pod;
     }
 }

@@ -79,6 +79,8 @@ public final class Agent implements AutoCloseable {
     private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
             .withZone(ZoneOffset.UTC);
     private static final Duration UPSTREAM_POLL = Duration.ofSeconds(5);
+    /** What upstream agents send for a workload whose data was never uploaded. */
+    private static final String NEVER_UPLOADED = "0001-01-01T00:00:00.000Z";
 
     /** Where the agent is in its lifecycle. */
     public enum Phase { STARTING, ENROLLING, REGISTERING, RUNNING, DISCONNECTED, STOPPED }
@@ -117,6 +119,8 @@ public final class Agent implements AutoCloseable {
     private volatile boolean running;
     private final List<Thread> threads = new ArrayList<>();
     private AutoCloseable runtimeWatch;
+    /** Workload data upload; null when no object storage is configured. */
+    private final DataUploads uploads;
 
     private Agent(Builder b) {
         this.bootstrap = Objects.requireNonNull(b.bootstrap, "bootstrap");
@@ -130,6 +134,8 @@ public final class Agent implements AutoCloseable {
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
         this.namespace = b.namespace;
+        this.uploads = b.objectStorage == null ? null : new DataUploads(b.objectStorage, clock, pendingEvents::add,
+                b.dataUploadInterval, initialBackoff);
         this.deviceId = state.deviceId().orElseGet(() -> {
             String id = (b.deviceId != null ? b.deviceId : DeviceIds.local()).toLowerCase(Locale.ROOT);
             state.saveDeviceId(id);
@@ -463,6 +469,9 @@ public final class Agent implements AutoCloseable {
                 LOG.warn("could not remove workload {}: {}", w.name(), e.getMessage());
             }
         }
+        if (uploads != null) {
+            uploads.close();
+        }
         state.wipe();
         deviceCertificate = null;
         configVersion = null;
@@ -529,6 +538,11 @@ public final class Agent implements AutoCloseable {
             }
         }
         deployErrors.keySet().retainAll(desired.keySet());
+        if (uploads != null) {
+            Map<String, Path> dataDirectories = new LinkedHashMap<>();
+            desired.values().forEach(w -> dataDirectories.put(w.name(), w.dataDirectory()));
+            uploads.configure(content, dataDirectories);
+        }
         configVersion = content.path("version").asText(null);
         LOG.info("device {} applied configuration {} ({} workload(s))", deviceId, configVersion, desired.size());
     }
@@ -558,7 +572,11 @@ public final class Agent implements AutoCloseable {
         try {
             for (WorkloadStatus s : runtime.list()) {
                 reported.add(s.name());
-                workloads.addObject().put("name", s.name()).put("status", s.phase().wireName());
+                ObjectNode w = workloads.addObject().put("name", s.name()).put("status", s.phase().wireName());
+                if (uploads != null) {
+                    w.put("last_data_upload", uploads.lastUpload(s.name()).map(RFC3339::format)
+                            .orElse(NEVER_UPLOADED));
+                }
             }
         } catch (FlottaException e) {
             LOG.warn("cannot list workloads: {}", e.getMessage());
@@ -639,6 +657,9 @@ public final class Agent implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        if (uploads != null) {
+            uploads.close();
+        }
         if (runtimeWatch != null) {
             try {
                 runtimeWatch.close();
@@ -676,6 +697,8 @@ public final class Agent implements AutoCloseable {
         private Duration controlPollInterval = Duration.ofSeconds(30);
         private Duration initialBackoff = Duration.ofSeconds(1);
         private Duration maxBackoff = Duration.ofSeconds(30);
+        private io.flotta.spi.storage.ObjectStorage objectStorage;
+        private Duration dataUploadInterval = Duration.ofSeconds(60);
 
         public Builder bootstrap(BootstrapBundle value) {
             this.bootstrap = value;
@@ -735,6 +758,21 @@ public final class Agent implements AutoCloseable {
         public Builder backoff(Duration initial, Duration max) {
             this.initialBackoff = Objects.requireNonNull(initial, "initial");
             this.maxBackoff = Objects.requireNonNull(max, "max");
+            return this;
+        }
+
+        /**
+         * Uploads each workload's data directory to the bucket the configuration names
+         * ({@code storage.s3}). Optional; the storage is the integrator's and is not closed by the agent.
+         */
+        public Builder objectStorage(io.flotta.spi.storage.ObjectStorage value) {
+            this.objectStorage = value;
+            return this;
+        }
+
+        /** Upload interval when the configuration sets no {@code workloads_monitoring_interval}. Default 60 s. */
+        public Builder dataUploadInterval(Duration value) {
+            this.dataUploadInterval = Objects.requireNonNull(value, "dataUploadInterval");
             return this;
         }
 

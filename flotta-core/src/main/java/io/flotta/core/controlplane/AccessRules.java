@@ -1,12 +1,15 @@
 package io.flotta.core.controlplane;
 
 import io.flotta.spi.ca.CertificateAuthority;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.security.auth.x500.X500Principal;
 
 /**
@@ -20,13 +23,23 @@ import javax.security.auth.x500.X500Principal;
  *   <li>A device certificate's CN must equal the device id named by the call (403 otherwise).</li>
  *   <li>An expired device certificate may only renew its own registration.</li>
  * </ul>
+ *
+ * <p>A leaf that verified is remembered by the digest of its encoding, with the trust anchors it
+ * verified against, so the same certificate presented again (a new TLS connection, the next poll)
+ * costs a digest instead of a signature check and a name parse. Only certificates our CA issued are
+ * remembered, so callers cannot fill the memory with certificates of their own making; a change of
+ * trust anchors makes every remembered leaf verify again.
  */
 public final class AccessRules {
 
     public static final String REGISTRATION_CN = "register";
 
+    /** Enough for every device of a large fleet; when full it starts over (the next calls verify again). */
+    private static final int MAX_REMEMBERED = 65_536;
+
     private final CertificateAuthority ca;
     private final Clock clock;
+    private final Map<Fingerprint, IssuedLeaf> issued = new ConcurrentHashMap<>();
 
     public AccessRules(CertificateAuthority ca, Clock clock) {
         this.ca = ca;
@@ -39,24 +52,57 @@ public final class AccessRules {
             return Optional.empty();
         }
         X509Certificate leaf = chain.get(0);
-        if (!ca.issued(leaf)) {
+        IssuedLeaf known = issuedLeaf(leaf);
+        if (known == null) {
             return Optional.empty();
         }
-        String cn = rdn(leaf.getSubjectX500Principal(), "CN");
+        String cn = known.commonName();
         if (cn == null || cn.isEmpty()) {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        boolean expired = now.isBefore(leaf.getNotBefore().toInstant()) || now.isAfter(leaf.getNotAfter().toInstant());
+        boolean expired = now.isBefore(known.notBefore()) || now.isAfter(known.notAfter());
         if (REGISTRATION_CN.equals(cn)) {
             return Optional.of(new Caller(Caller.Kind.REGISTRATION, cn, null, expired, leaf));
         }
-        String namespace = rdn(leaf.getSubjectX500Principal(), "OU");
+        String namespace = known.namespace();
         if (namespace == null || namespace.isEmpty()) {
             // our CA always writes the namespace; a device certificate without one is not ours to trust
             return Optional.empty();
         }
         return Optional.of(new Caller(Caller.Kind.DEVICE, cn, namespace, expired, leaf));
+    }
+
+    /** What the leaf says about its holder if our CA issued it, else null. */
+    private IssuedLeaf issuedLeaf(X509Certificate leaf) {
+        Fingerprint fingerprint;
+        try {
+            fingerprint = Fingerprint.of(leaf.getEncoded());
+        } catch (CertificateEncodingException e) {
+            return null;
+        }
+        // read before verifying: anchors that change meanwhile make the entry stale, never wrongly fresh
+        List<X509Certificate> anchors = ca.trustAnchors();
+        IssuedLeaf known = issued.get(fingerprint);
+        if (known != null && known.anchors().equals(anchors)) {
+            return known;
+        }
+        if (!ca.issued(leaf)) {
+            return null;
+        }
+        X500Principal subject = leaf.getSubjectX500Principal();
+        IssuedLeaf verified = new IssuedLeaf(rdn(subject, "CN"), rdn(subject, "OU"),
+                leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), anchors);
+        if (issued.size() >= MAX_REMEMBERED) {
+            issued.clear();
+        }
+        issued.put(fingerprint, verified);
+        return verified;
+    }
+
+    /** A leaf our CA issued: its subject's CN and OU, its validity, and the anchors it verified against. */
+    private record IssuedLeaf(String commonName, String namespace, Instant notBefore, Instant notAfter,
+                              List<X509Certificate> anchors) {
     }
 
     /**

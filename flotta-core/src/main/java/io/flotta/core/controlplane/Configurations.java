@@ -1,21 +1,22 @@
 package io.flotta.core.controlplane;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.flotta.core.model.DeploymentSpec;
 import io.flotta.core.model.DeviceStatus;
 import io.flotta.core.model.ModelJson;
 import io.flotta.spi.store.Kind;
 import io.flotta.spi.store.Resource;
 import io.flotta.spi.store.ResourceKey;
 import io.flotta.spi.store.Store;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -36,21 +37,32 @@ import java.util.concurrent.TimeUnit;
  */
 final class Configurations {
 
-    /** A device's configuration content (upstream {@code DeviceConfigurationMessage}) and its version. */
-    record Assembled(ObjectNode content, String version) {
+    /**
+     * A device's configuration content (upstream {@code DeviceConfigurationMessage}) and its version.
+     * The content is kept serialized: every fetch sends it, and it is only ever sent.
+     *
+     * @param json    the content as UTF-8 JSON, version included; never changed after assembly
+     * @param version the version
+     */
+    record Assembled(byte[] json, String version) {
     }
 
     private final Store store;
     private final ControlPlaneOptions options;
     private final ScheduledExecutorService scheduler;
+    private final ParsedDeployments deployments;
     private final Map<ResourceKey, Assembled> cache = new ConcurrentHashMap<>();
     private final Map<ResourceKey, Set<Waiter>> waiters = new ConcurrentHashMap<>();
-    private final Map<ResourceKey, ParsedSpec> specs = new ConcurrentHashMap<>();
+    /** Sent with the bucket as {@code workloads_monitoring_interval}; null without object storage. */
+    private final Duration dataUploadInterval;
 
-    Configurations(Store store, ControlPlaneOptions options, ScheduledExecutorService scheduler) {
+    Configurations(Store store, ControlPlaneOptions options, ScheduledExecutorService scheduler,
+                   ParsedDeployments deployments, Duration dataUploadInterval) {
         this.store = store;
         this.options = options;
         this.scheduler = scheduler;
+        this.deployments = deployments;
+        this.dataUploadInterval = dataUploadInterval;
     }
 
     /** The device's configuration, or empty when the device does not exist. */
@@ -122,7 +134,8 @@ final class Configurations {
         }
     }
 
-    private Assembled assemble(Resource device) {
+    /** Assembles the device's configuration: placed workloads in name order, then a digest of it all as version. */
+    Assembled assemble(Resource device) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode content = f.objectNode();
         content.put("device_id", device.name());
@@ -133,78 +146,60 @@ final class Configurations {
         ObjectNode hardwareProfile = heartbeat.putObject("hardware_profile");
         hardwareProfile.put("include", true);
         hardwareProfile.put("scope", "delta");
-        DeviceStatus status = ModelJson.read(device.status(), DeviceStatus.class);
-        if (status.storage() != null && !status.storage().isNull()) {
-            configuration.putObject("storage").set("s3", status.storage());
+        JsonNode storage = storage(device.status());
+        if (storage != null && !storage.isNull()) {
+            configuration.putObject("storage").set("s3", storage);
+            if (dataUploadInterval != null) {
+                // the wire model has no upload interval of its own; our agents take this one for it
+                content.put("workloads_monitoring_interval", dataUploadInterval.toSeconds());
+            }
         }
         ArrayNode workloads = f.arrayNode();
-        List<Resource> deployments = new ArrayList<>(store.list(Kind.DEPLOYMENT));
-        deployments.sort(Comparator.comparing(Resource::name));
-        for (Resource deployment : deployments) {
+        List<Resource> all = new ArrayList<>(store.list(Kind.DEPLOYMENT));
+        all.sort(Comparator.comparing(Resource::name));
+        for (Resource deployment : all) {
             if (!deployment.namespace().equals(device.namespace())) {
                 continue;
             }
-            DeploymentSpec spec = parsed(deployment);
-            if (spec.targets(device.name(), device.labels())) {
-                workloads.add(workload(deployment, spec));
+            ParsedDeployments.Parsed parsed = deployments.get(deployment);
+            if (parsed.spec().targets(device.name(), device.labels())) {
+                workloads.add(parsed.workload());
             }
         }
         if (!workloads.isEmpty()) {
             content.set("workloads", workloads);
         }
-        String version = digest(content);
-        content.put("version", version);
-        return new Assembled(content, version);
+        byte[] unversioned = content.toString().getBytes(StandardCharsets.UTF_8);
+        String version = HexFormat.of().formatHex(Fingerprint.sha256().digest(unversioned), 0, 8);
+        // the version goes last, as the content's last field: splice it in rather than serialize twice
+        byte[] tail = (",\"version\":\"" + version + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] json = Arrays.copyOf(unversioned, unversioned.length - 1 + tail.length);
+        System.arraycopy(tail, 0, json, unversioned.length - 1, tail.length);
+        return new Assembled(json, version);
     }
 
-    /** Parsed specs by revision: one parse per deployment change, not one per device. */
-    private DeploymentSpec parsed(Resource deployment) {
-        ParsedSpec cached = specs.get(deployment.key());
-        if (cached != null && cached.revision().equals(deployment.revision())) {
-            return cached.spec();
-        }
-        DeploymentSpec spec = ModelJson.read(deployment.spec(), DeploymentSpec.class);
-        specs.put(deployment.key(), new ParsedSpec(String.valueOf(deployment.revision()), spec));
-        return spec;
-    }
-
-    private record ParsedSpec(String revision, DeploymentSpec spec) {
-    }
-
-    private static ObjectNode workload(Resource deployment, DeploymentSpec spec) {
-        ObjectNode w = JsonNodeFactory.instance.objectNode();
-        w.put("name", deployment.name());
-        w.put("namespace", deployment.namespace());
-        // JSON is YAML: the upstream agent's YAML parser reads it as it is
-        w.put("specification", spec.pod().path("spec").toString());
-        if (spec.labels() != null && !spec.labels().isEmpty()) {
-            w.set("labels", ModelJson.mapper().valueToTree(new java.util.TreeMap<>(spec.labels())));
-        }
-        if (spec.annotations() != null && !spec.annotations().isEmpty()) {
-            w.set("annotations", ModelJson.mapper().valueToTree(new java.util.TreeMap<>(spec.annotations())));
-        }
-        if (spec.data() != null && !spec.data().isNull()) {
-            w.set("data", spec.data());
-        }
-        if (spec.imageRegistries() != null && !spec.imageRegistries().isNull()) {
-            w.set("imageRegistries", spec.imageRegistries());
-        }
-        if (spec.configMaps() != null && !spec.configMaps().isEmpty()) {
-            ArrayNode maps = w.putArray("configmaps");
-            for (JsonNode map : spec.configMaps()) {
-                maps.add(map.toString());
+    /**
+     * The {@code storage} of a device status, read without building the rest (the hardware report
+     * makes up most of a status). A status that is not a JSON object fails as a full read would.
+     */
+    private static JsonNode storage(String statusJson) {
+        try (JsonParser p = ModelJson.mapper().createParser(statusJson)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return ModelJson.read(statusJson, DeviceStatus.class).storage();
             }
-        }
-        return w;
-    }
-
-    private static String digest(JsonNode content) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] hash = sha.digest(content.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every JDK", e);
+            JsonNode storage = null;
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String field = p.currentName();
+                p.nextToken();
+                if ("storage".equals(field)) {
+                    storage = p.readValueAsTree();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return storage;
+        } catch (IOException e) {
+            return ModelJson.read(statusJson, DeviceStatus.class).storage();
         }
     }
 

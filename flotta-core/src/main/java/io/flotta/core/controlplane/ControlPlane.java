@@ -20,11 +20,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,9 +61,12 @@ public final class ControlPlane implements AutoCloseable {
     private final Clock clock;
     private final Instant startedAt;
     private final ScheduledExecutorService scheduler;
+    private final ParsedDeployments parsedDeployments = new ParsedDeployments();
     private final Configurations configurations;
     private final DeviceApiHandler api;
     private final AutoCloseable storeWatch;
+    /** Bucket provisioning; null when no object storage is configured. */
+    private final StorageProvisioning storage;
 
     private ControlPlane(Builder b) {
         this.store = Objects.requireNonNull(b.store, "store");
@@ -74,13 +79,18 @@ public final class ControlPlane implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.configurations = new Configurations(store, options, scheduler);
+        this.storage = b.objectStorage == null ? null : new StorageProvisioning(b.objectStorage, this, clock);
+        this.configurations = new Configurations(store, options, scheduler, parsedDeployments,
+                b.objectStorage == null ? null : b.dataUploadInterval);
         this.api = new DeviceApiHandler(this, new AccessRules(ca, clock), configurations, clock);
         this.storeWatch = store.watch(this::onStoreEvent);
         long checkEvery = Math.max(1, options.heartbeatPeriod().toMillis() / 2);
         scheduler.scheduleWithFixedDelay(this::markOfflineDevicesSafely, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
         // placements may be stale after a restart (deployments changed while we were down)
         scheduler.execute(() -> store.list(Kind.DEVICE).forEach(d -> reconcilePlacement(d.key())));
+        if (storage != null) {
+            storage.provisionAll();
+        }
     }
 
     public static Builder builder() {
@@ -152,6 +162,9 @@ public final class ControlPlane implements AutoCloseable {
         });
         store.delete(key);
         store.delete(enrolmentKey(id));
+        if (storage != null) {
+            storage.release(namespace, id);
+        }
         LOG.info("device {}/{} deleted; {} certificate(s) revoked", namespace, id, status.certificateSerials().size());
         return true;
     }
@@ -206,20 +219,23 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public List<DeploymentView> deployments() {
-        List<Resource> devices = store.list(Kind.DEVICE);
-        List<DeploymentView> views = new ArrayList<>();
-        for (Resource r : store.list(Kind.DEPLOYMENT)) {
-            Map<String, Integer> phases = new TreeMap<>();
-            for (Resource d : devices) {
-                if (!d.namespace().equals(r.namespace())) {
-                    continue;
-                }
-                for (DeviceWorkloadStatus w : ModelJson.read(d.status(), DeviceStatus.class).workloads()) {
-                    if (w.name().equals(r.name())) {
-                        phases.merge(w.phase(), 1, Integer::sum);
-                    }
-                }
+        List<Resource> deployments = store.list(Kind.DEPLOYMENT);
+        Set<String> namespaces = new HashSet<>();
+        deployments.forEach(r -> namespaces.add(r.namespace()));
+        // each device's status read once, not once per deployment
+        Map<ResourceKey, Map<String, Integer>> phasesByDeployment = new HashMap<>();
+        for (Resource d : store.list(Kind.DEVICE)) {
+            if (!namespaces.contains(d.namespace())) {
+                continue;
             }
+            for (DeviceWorkloadStatus w : ModelJson.read(d.status(), DeviceStatus.class).workloads()) {
+                phasesByDeployment.computeIfAbsent(new ResourceKey(Kind.DEPLOYMENT, d.namespace(), w.name()),
+                        k -> new TreeMap<>()).merge(w.phase(), 1, Integer::sum);
+            }
+        }
+        List<DeploymentView> views = new ArrayList<>();
+        for (Resource r : deployments) {
+            Map<String, Integer> phases = phasesByDeployment.getOrDefault(r.key(), new TreeMap<>());
             views.add(new DeploymentView(r.namespace(), r.name(), ModelJson.read(r.spec(), DeploymentSpec.class), phases));
         }
         views.sort(Comparator.comparing(DeploymentView::namespace).thenComparing(DeploymentView::name));
@@ -240,16 +256,19 @@ public final class ControlPlane implements AutoCloseable {
         return new ResourceKey(Kind.ENROLMENT, options.namespace(), deviceId);
     }
 
-    /** Reads, changes and writes the device's status, retrying on conflicts; no write when unchanged. */
-    void updateDeviceStatus(ResourceKey key, UnaryOperator<DeviceStatus> change) {
+    /**
+     * Reads, changes and writes the device's status, retrying on conflicts; no write when unchanged.
+     * Returns the status text the device has afterwards.
+     */
+    String updateDeviceStatus(ResourceKey key, UnaryOperator<DeviceStatus> change) {
+        String[] result = new String[1];
         retryOnConflict(() -> {
             Resource r = store.get(key).orElseThrow(() -> notFound("device", key));
             DeviceStatus before = ModelJson.read(r.status(), DeviceStatus.class);
             DeviceStatus after = change.apply(before);
-            if (!after.equals(before)) {
-                store.updateStatus(r.withStatus(ModelJson.write(after)));
-            }
+            result[0] = after.equals(before) ? r.status() : store.updateStatus(r.withStatus(ModelJson.write(after))).status();
         });
+        return result[0];
     }
 
     List<DeviceEvent> appendEvents(List<DeviceEvent> existing, List<DeviceEvent> added) {
@@ -288,6 +307,9 @@ public final class ControlPlane implements AutoCloseable {
         Resource r = event.resource();
         switch (r.kind()) {
             case DEPLOYMENT -> {
+                if (event.type() == StoreEvent.Type.DELETED) {
+                    parsedDeployments.forget(r.key());
+                }
                 configurations.invalidateAll();
                 scheduler.execute(() -> store.list(Kind.DEVICE).stream()
                         .filter(d -> d.namespace().equals(r.namespace()))
@@ -297,6 +319,11 @@ public final class ControlPlane implements AutoCloseable {
                 configurations.invalidate(r.key());
                 if (event.type() != StoreEvent.Type.DELETED) {
                     scheduler.execute(() -> reconcilePlacement(r.key()));
+                    if (storage != null) {
+                        storage.onDevice(r);
+                    }
+                } else {
+                    api.forget(r.key());
                 }
             }
             default -> {
@@ -317,8 +344,7 @@ public final class ControlPlane implements AutoCloseable {
             List<String> targeting = new ArrayList<>();
             for (Resource dep : store.list(Kind.DEPLOYMENT)) {
                 if (dep.namespace().equals(deviceKey.namespace())
-                        && ModelJson.read(dep.spec(), DeploymentSpec.class)
-                        .targets(deviceKey.name(), device.get().labels())) {
+                        && parsedDeployments.get(dep).spec().targets(deviceKey.name(), device.get().labels())) {
                     targeting.add(dep.name());
                 }
             }
@@ -389,6 +415,11 @@ public final class ControlPlane implements AutoCloseable {
         return configurations.pendingWaiters();
     }
 
+    /** The configuration cache, for benchmarks that measure assembly apart from the rest. */
+    Configurations configurations() {
+        return configurations;
+    }
+
     @Override
     public void close() {
         try {
@@ -398,6 +429,9 @@ public final class ControlPlane implements AutoCloseable {
         }
         configurations.close();
         scheduler.shutdownNow();
+        if (storage != null) {
+            storage.close();
+        }
     }
 
     /** Builds a {@link ControlPlane}; the store and CA are the integrator's and are not closed by it. */
@@ -406,6 +440,8 @@ public final class ControlPlane implements AutoCloseable {
         private CertificateAuthority ca;
         private ControlPlaneOptions options = ControlPlaneOptions.builder().build();
         private Clock clock = Clock.systemUTC();
+        private io.flotta.spi.storage.ObjectStorage objectStorage;
+        private java.time.Duration dataUploadInterval = java.time.Duration.ofSeconds(60);
 
         public Builder store(Store value) {
             this.store = value;
@@ -424,6 +460,25 @@ public final class ControlPlane implements AutoCloseable {
 
         public Builder clock(Clock value) {
             this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * Gives each device a bucket in this storage at registration, handed to the device in its
+         * configuration ({@code storage.s3}). Optional; the storage is the integrator's and is not
+         * closed by the control plane.
+         */
+        public Builder objectStorage(io.flotta.spi.storage.ObjectStorage value) {
+            this.objectStorage = value;
+            return this;
+        }
+
+        /** How often devices upload workload data (sent as {@code workloads_monitoring_interval}). Default 60 s. */
+        public Builder dataUploadInterval(java.time.Duration value) {
+            if (value == null || value.toSeconds() < 1) {
+                throw new IllegalArgumentException("dataUploadInterval must be at least 1 s, was " + value);
+            }
+            this.dataUploadInterval = value;
             return this;
         }
 

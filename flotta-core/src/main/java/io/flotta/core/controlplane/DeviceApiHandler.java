@@ -27,6 +27,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +57,8 @@ final class DeviceApiHandler implements DeviceApi {
     private final AccessRules rules;
     private final Configurations configurations;
     private final Clock clock;
+    /** Per device: the last heartbeat without events that was applied, and the status it left. */
+    private final Map<ResourceKey, Applied> lastHeartbeat = new ConcurrentHashMap<>();
 
     DeviceApiHandler(ControlPlane cp, AccessRules rules, Configurations configurations, Clock clock) {
         this.cp = cp;
@@ -128,9 +132,27 @@ final class DeviceApiHandler implements DeviceApi {
             if (config.version().equals(request.ifNoneMatch())) {
                 return new DeviceResponse(304, new byte[0], config.version());
             }
-            ObjectNode message = envelope("data", "device", null, config.content());
-            return new DeviceResponse(200, bytes(message), config.version());
+            return new DeviceResponse(200, configurationMessage(config), config.version());
         });
+    }
+
+    /**
+     * The {@code data} envelope around an assembled configuration, written as {@link #envelope}
+     * and Jackson would write it, around the content kept serialized (every field here is plain
+     * ASCII that JSON does not escape).
+     */
+    private byte[] configurationMessage(Configurations.Assembled config) {
+        String head = "{\"content\":";
+        String tail = ",\"directive\":\"device\",\"message_id\":\"" + UUID.randomUUID()
+                + "\",\"sent\":\"" + SENT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS))
+                + "\",\"type\":\"data\",\"version\":1}";
+        byte[] start = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] content = config.json();
+        byte[] end = tail.getBytes(StandardCharsets.US_ASCII);
+        byte[] message = Arrays.copyOf(start, start.length + content.length + end.length);
+        System.arraycopy(content, 0, message, start.length, content.length);
+        System.arraycopy(end, 0, message, start.length + content.length, end.length);
+        return message;
     }
 
     private DeviceResponse control(Caller caller, String deviceId) {
@@ -263,7 +285,8 @@ final class DeviceApiHandler implements DeviceApi {
 
     private DeviceResponse heartbeat(Caller caller, String deviceId, JsonNode content) {
         ResourceKey key = ControlPlane.deviceKey(caller.namespace(), deviceId);
-        if (revoked(caller, deviceId) || cp.store().get(key).isEmpty()) {
+        Optional<Resource> device = revoked(caller, deviceId) ? Optional.empty() : cp.store().get(key);
+        if (device.isEmpty()) {
             return DeviceResponse.empty(404);
         }
         if (!content.isObject()) {
@@ -271,8 +294,46 @@ final class DeviceApiHandler implements DeviceApi {
         }
         Instant now = clock.instant();
         cp.store().recordLastSeen(key, now);
-        cp.updateDeviceStatus(key, status -> applyHeartbeat(status, content, now));
+        // Most heartbeats repeat the previous one. Applying a heartbeat without events twice gives
+        // what applying it once gave, so when this one equals the last one applied and the status
+        // is still exactly what that one left, it would change nothing: skip reading the status.
+        Fingerprint fingerprint = repeatable(content);
+        Applied last = fingerprint == null ? null : lastHeartbeat.get(key);
+        if (last != null && last.heartbeat().equals(fingerprint) && last.status().equals(device.get().status())) {
+            return DeviceResponse.ok(new byte[0]);
+        }
+        String status = cp.updateDeviceStatus(key, s -> applyHeartbeat(s, content, now));
+        if (fingerprint != null) {
+            lastHeartbeat.put(key, new Applied(fingerprint, status));
+        }
         return DeviceResponse.ok(new byte[0]);
+    }
+
+    /** The device is gone: forget its last heartbeat. */
+    void forget(ResourceKey device) {
+        lastHeartbeat.remove(device);
+    }
+
+    /**
+     * A fingerprint of everything {@link #applyHeartbeat} reads from the heartbeat, or null when the
+     * heartbeat carries events (those are appended each time, so applying it again is not a no-op).
+     */
+    private static Fingerprint repeatable(JsonNode hb) {
+        JsonNode events = hb.path("events");
+        if (events.isArray() && !events.isEmpty()) {
+            return null;
+        }
+        ObjectNode read = JsonNodeFactory.instance.objectNode();
+        for (String field : new String[] {"status", "version", "hardware", "workloads"}) {
+            if (hb.has(field)) {
+                read.set(field, hb.get(field));
+            }
+        }
+        return Fingerprint.of(bytes(read));
+    }
+
+    /** A heartbeat applied to a device and the status text it left there. */
+    private record Applied(Fingerprint heartbeat, String status) {
     }
 
     /** Fields absent from a heartbeat mean "unchanged"; free text is kept verbatim but capped. */
@@ -396,11 +457,10 @@ final class DeviceApiHandler implements DeviceApi {
 
     private DeviceResponse failure(DeviceRequest request, Throwable e) {
         Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        // bad requests are answered where they are read; an exception here is our own fault (5xx),
+        // e.g. an unreadable stored document
         if (cause instanceof FlottaException fe) {
             switch (fe.code()) {
-                case INVALID_ARGUMENT -> {
-                    return DeviceResponse.empty(400);
-                }
                 case NOT_FOUND -> {
                     return DeviceResponse.empty(404);
                 }

@@ -346,6 +346,80 @@ class ControlPlaneTest {
                 .satisfies(d -> assertThat(d.phases()).containsEntry("Running", 1));
     }
 
+    @Test
+    void configurationMessageIsExactlyWhatJacksonWritesForIt() throws Exception {
+        Device device = t.pair("dev-1");
+        t.controlPlane.applyDeployment("default", "web", new DeploymentSpec("dev-1", null, "pod", pod("v1"),
+                Map.of("app", "web"), Map.of("podman/x", "y"), null, null, null));
+        awaitWorkloads("dev-1", List.of("web"));
+
+        DeviceResponse first = t.call(Route.DATA_IN, "dev-1", device.chain(), null);
+        DeviceResponse second = t.call(Route.DATA_IN, "dev-1", device.chain(), null);
+
+        String body = new String(first.body(), StandardCharsets.UTF_8);
+        JsonNode message = TestControlPlane.json(first.body());
+        assertThat(body).isEqualTo(ModelJson.mapper().writeValueAsString(message));
+        assertThat(message.fieldNames()).toIterable()
+                .containsExactly("content", "directive", "message_id", "sent", "type", "version");
+        assertThat(message.path("type").asText()).isEqualTo("data");
+        assertThat(message.path("directive").asText()).isEqualTo("device");
+        assertThat(message.path("version").asInt()).isEqualTo(1);
+        assertThat(message.path("content").path("version").asText()).isEqualTo(first.etag());
+        assertThat(message.path("content").path("workloads").get(0).path("labels").path("app").asText())
+                .isEqualTo("web");
+        // the content is served from the cache, the envelope is new each time
+        JsonNode again = TestControlPlane.json(second.body());
+        assertThat(again.path("content")).isEqualTo(message.path("content"));
+        assertThat(again.path("message_id").asText()).isNotEqualTo(message.path("message_id").asText());
+    }
+
+    @Test
+    void aRepeatedHeartbeatIsAppliedAgainOnceTheStatusChangedMeanwhile() throws Exception {
+        t.close();
+        MutableClock clock = new MutableClock(java.time.Instant.now());
+        t = new TestControlPlane(dir.resolve("clocked"), ControlPlaneOptions.builder()
+                .heartbeatPeriod(Duration.ofSeconds(60)).build(), clock);
+        Device device = t.pair("dev-1");
+        ObjectNode hb = JsonNodeFactory.instance.objectNode();
+        hb.put("status", "up");
+        hb.putArray("workloads").addObject().put("name", "web").put("status", "Running");
+        assertThat(t.post("dev-1", device.chain(), "heartbeat", hb).status()).isEqualTo(200);
+        assertThat(t.controlPlane.device("default", "dev-1").orElseThrow().status().workloads()).isEmpty();
+
+        // placement adds the workload as Deploying: the same heartbeat must now set it Running
+        t.controlPlane.applyDeployment("default", "web", new DeploymentSpec("dev-1", null, "pod", pod("v1"),
+                null, null, null, null, null));
+        awaitWorkloads("dev-1", List.of("web"));
+        assertThat(t.post("dev-1", device.chain(), "heartbeat", hb).status()).isEqualTo(200);
+        assertThat(t.controlPlane.device("default", "dev-1").orElseThrow().status().workloads().get(0).phase())
+                .isEqualTo("Running");
+
+        // offline detection writes the state: the same heartbeat again must bring it back online
+        clock.now = clock.now.plus(Duration.ofMinutes(4));
+        t.controlPlane.markOfflineDevices();
+        assertThat(t.controlPlane.device("default", "dev-1").orElseThrow().status().state()).isEqualTo("offline");
+        assertThat(t.post("dev-1", device.chain(), "heartbeat", hb).status()).isEqualTo(200);
+        assertThat(t.controlPlane.device("default", "dev-1").orElseThrow().status().state()).isEqualTo("online");
+
+        // and a repeat that changes nothing writes nothing
+        String revision = t.store.get(ControlPlane.deviceKey("default", "dev-1")).orElseThrow().revision();
+        assertThat(t.post("dev-1", device.chain(), "heartbeat", hb).status()).isEqualTo(200);
+        assertThat(t.store.get(ControlPlane.deviceKey("default", "dev-1")).orElseThrow().revision()).isEqualTo(revision);
+    }
+
+    @Test
+    void aRepeatedHeartbeatWithEventsAppendsThemEachTime() {
+        Device device = t.pair("dev-1");
+        ObjectNode hb = JsonNodeFactory.instance.objectNode();
+        hb.put("status", "up");
+        hb.putArray("events").addObject().put("type", "info").put("reason", "Started").put("message", "web");
+
+        t.post("dev-1", device.chain(), "heartbeat", hb);
+        t.post("dev-1", device.chain(), "heartbeat", hb);
+
+        assertThat(t.controlPlane.device("default", "dev-1").orElseThrow().status().events()).hasSize(2);
+    }
+
     private DeploymentSpec spec(LabelSelector selector, String value) {
         return new DeploymentSpec(null, selector, "pod", pod(value), null, null, null, null, null);
     }

@@ -1,5 +1,7 @@
 package io.flotta.core.wire;
 
+import io.flotta.core.testkit.Conformance;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,8 +33,8 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ConformanceRoundTripTest {
 
-    private static final String OPERATOR_SESSION = "upstream-operator-session.jsonl";
-    private static final String WORKER_SESSION = "yggd-device-worker-session.jsonl";
+    private static final String OPERATOR_SESSION = Conformance.OPERATOR_SESSION;
+    private static final String WORKER_SESSION = Conformance.WORKER_SESSION;
     /** The recorder of the stand-in session cut its own (stand-in) answers at this length. */
     private static final int STAND_IN_RESPONSE_CUT = 300;
 
@@ -243,7 +245,7 @@ class ConformanceRoundTripTest {
 
     /** The non-empty request and response bodies of one recording, in order. */
     private static List<Body> bodies(String file, String requestField) throws IOException {
-        Path recording = conformanceDir().resolve(file);
+        Path recording = Conformance.directory().resolve(file);
         List<String> lines = Files.readAllLines(recording, StandardCharsets.UTF_8);
         List<Body> bodies = new ArrayList<>();
         int exchanges = 0;
@@ -269,29 +271,4 @@ class ConformanceRoundTripTest {
         return bodies;
     }
 
-    /**
-     * {@code shared/conformance} beside the checkout: the nearest ancestor of the working directory
-     * with such a child wins (the system property {@code flotta.conformance.dir} overrides).
-     */
-    static Path conformanceDir() {
-        String override = System.getProperty("flotta.conformance.dir");
-        if (override != null) {
-            Path dir = Path.of(override);
-            if (!Files.isDirectory(dir)) {
-                throw new AssertionError("flotta.conformance.dir=" + override + " is not a directory");
-            }
-            return dir;
-        }
-        Path start = Path.of("").toAbsolutePath();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve("conformance");
-            if (Files.isRegularFile(candidate.resolve(OPERATOR_SESSION))
-                    && Files.isRegularFile(candidate.resolve(WORKER_SESSION))) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("no shared/conformance with " + OPERATOR_SESSION + " and " + WORKER_SESSION
-                + " in " + start + " or any parent; check out the shared directory beside the project "
-                + "or set -Dflotta.conformance.dir");
-    }
 }

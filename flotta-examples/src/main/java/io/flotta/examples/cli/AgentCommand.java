@@ -7,6 +7,8 @@ import io.flotta.examples.metrics.AgentMetrics;
 import io.flotta.spi.ProviderConfig;
 import io.flotta.spi.runtime.WorkloadRuntime;
 import io.flotta.spi.runtime.WorkloadRuntimeProvider;
+import io.flotta.spi.storage.ObjectStorage;
+import io.flotta.spi.storage.ObjectStorageProvider;
 import io.flotta.spi.transport.TransportClientProvider;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,14 +62,18 @@ public final class AgentCommand implements Callable<Integer> {
         }
         WorkloadRuntime workloads = ProviderRegistry.discover(WorkloadRuntimeProvider.class).selectConfigured(runtime)
                 .create(ProviderConfig.of(stateDir.resolve("runtime")));
-        Agent agent = Agent.builder()
+        ObjectStorage storage = objectStorage();
+        Agent.Builder builder = Agent.builder()
                 .bootstrap(BootstrapBundle.read(bundle))
                 .stateDirectory(stateDir)
                 .deviceId(deviceId)
                 .transport(ProviderRegistry.discover(TransportClientProvider.class).selectConfigured(transport))
                 .runtime(workloads)
-                .backoff(Duration.ofSeconds(1), Duration.ofSeconds(maxBackoffSeconds))
-                .build();
+                .backoff(Duration.ofSeconds(1), Duration.ofSeconds(maxBackoffSeconds));
+        if (storage != null) {
+            builder.objectStorage(storage);
+        }
+        Agent agent = builder.build();
         AgentMetrics metrics = metricsPort == null ? null : new AgentMetrics(agent, workloads);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (metrics != null) {
@@ -75,6 +81,9 @@ public final class AgentCommand implements Callable<Integer> {
             }
             agent.close();
             workloads.close();
+            if (storage != null) {
+                storage.close();
+            }
         }, "flotta-agent-shutdown"));
         agent.start();
         System.out.println("Agent " + agent.deviceId() + " started");
@@ -83,5 +92,15 @@ public final class AgentCommand implements Callable<Integer> {
         }
         agent.awaitStop(Duration.ofDays(36500));
         return agent.phase() == Agent.Phase.DISCONNECTED ? EXIT_DISCONNECTED : 0;
+    }
+
+    /** The object storage for workload data; the bucket itself comes with the configuration. */
+    private ObjectStorage objectStorage() {
+        ProviderRegistry<ObjectStorageProvider> registry = ProviderRegistry.discover(ObjectStorageProvider.class);
+        if (registry.providers().isEmpty()) {
+            System.out.println("No object storage provider: workload data is not uploaded");
+            return null;
+        }
+        return registry.selectConfigured(null).create(ProviderConfig.of(stateDir.resolve("storage")));
     }
 }

@@ -12,6 +12,7 @@ import io.flotta.spi.FlottaException;
 import io.flotta.spi.ProviderConfig;
 import io.flotta.spi.runtime.WorkloadRuntime;
 import io.flotta.spi.runtime.WorkloadRuntimeProvider;
+import io.flotta.storage.s3.S3ObjectStorage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -85,13 +86,15 @@ public final class DemoCommand implements Callable<Integer> {
         step("Starting the control plane (data in " + dir + ")");
         ControlPlaneOptions options = ControlPlaneOptions.builder().heartbeatPeriod(Duration.ofSeconds(5)).build();
         try (EmbeddedControlPlane embedded = EmbeddedControlPlane.builder().dataDirectory(dir.resolve("control-plane"))
-                .port(port).adminPort(adminPort).options(options).start()) {
+                .port(port).adminPort(adminPort).options(options).dataUploadInterval(Duration.ofSeconds(5)).start()) {
             ControlPlane cp = embedded.controlPlane();
             Path adminDir = dir.resolve("control-plane");
             embedded.writeAdminCredentials(adminDir);
             Path bundle = dir.resolve("bootstrap");
             embedded.writeBootstrapBundle(bundle);
             step("Serving devices at " + embedded.deviceUrl() + "; bootstrap bundle in " + bundle);
+            embedded.objectStoreEndpoint().ifPresent(s3 -> step("S3 server for workload data at " + s3
+                    + " (files under " + dir.resolve("control-plane").resolve("s3") + ")"));
 
             step("Starting an agent in its own process (runtime: " + runtime + ")");
             Path agentState = dir.resolve("agent");
@@ -118,6 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
                     String answer = await("the workload to answer on 127.0.0.1:" + workloadPort, Duration.ofSeconds(30),
                             () -> get("http://127.0.0.1:" + workloadPort + "/"));
                     step("GET http://127.0.0.1:" + workloadPort + "/ -> " + answer.strip());
+                    showUploadedData(cp, embedded, device);
                 }
                 printTables(cp);
                 if (keepRunning) {
@@ -146,6 +150,31 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Waits for the writer container's file to arrive in the device's bucket and prints it. */
+    private void showUploadedData(ControlPlane cp, EmbeddedControlPlane embedded, DeviceView device)
+            throws InterruptedException {
+        if (embedded.objectStorage().isEmpty()) {
+            return;
+        }
+        S3ObjectStorage storage = embedded.objectStorage().get();
+        String bucket = await("the device's bucket", Duration.ofSeconds(30), () -> cp.device(device.namespace(),
+                device.id()).map(d -> d.status().storage()).filter(s -> s != null && s.hasNonNull("bucket_name"))
+                .map(s -> s.path("bucket_name").asText()));
+        String key = workloadName + "/" + SampleWorkload.DATA_FILE;
+        byte[] content = await("s3://" + bucket + "/" + key, Duration.ofSeconds(60), () -> {
+            try {
+                return Optional.of(storage.read(bucket, key));
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        });
+        step("The workload wrote /export/" + SampleWorkload.DATA_FILE + "; the agent uploaded it: s3://" + bucket
+                + "/" + key + " -> " + new String(content, StandardCharsets.UTF_8).strip());
+        await("last_data_upload in a heartbeat", Duration.ofSeconds(30), () -> cp.device(device.namespace(),
+                device.id()).flatMap(d -> d.status().workloads().stream()
+                .filter(w -> w.name().equals(workloadName) && w.lastDataUpload() != null).findFirst()));
     }
 
     private boolean isRemoval(DeviceEvent event) {
@@ -221,7 +250,9 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println();
         System.out.printf("%-38s %-8s %-10s %s%n", "DEVICE", "STATE", "LAST SEEN", "WORKLOADS");
         for (DeviceView d : cp.devices()) {
-            String workloads = d.status().workloads().stream().map(w -> w.name() + "=" + w.phase())
+            String workloads = d.status().workloads().stream().map(w -> w.name() + "=" + w.phase()
+                            + (w.lastDataUpload() == null ? "" : " (data uploaded "
+                            + Duration.between(w.lastDataUpload(), Instant.now()).toSeconds() + "s ago)"))
                     .collect(Collectors.joining(","));
             String seen = d.lastSeen() == null ? "-" : Duration.between(d.lastSeen(), Instant.now()).toSeconds() + "s ago";
             System.out.printf("%-38s %-8s %-10s %s%n", d.id(), d.status().state(), seen,

@@ -1,5 +1,7 @@
 package io.flotta.examples.conformance;
 
+import io.flotta.core.testkit.Conformance;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,8 +25,8 @@ import java.util.regex.Pattern;
  */
 final class Recording {
 
-    static final String OPERATOR_SESSION = "upstream-operator-session.jsonl";
-    static final String WORKER_SESSION = "yggd-device-worker-session.jsonl";
+    static final String OPERATOR_SESSION = Conformance.OPERATOR_SESSION;
+    static final String WORKER_SESSION = Conformance.WORKER_SESSION;
     /** The device id of both recordings. */
     static final String DEVICE_ID = "7ca12aeb-fe05-49c1-82e9-5e0e58405901";
     static final String REGISTRATION_CN = "register";
@@ -106,7 +108,7 @@ final class Recording {
 
     /** All exchanges of {@code file}, in order. */
     static List<Exchange> load(String file) {
-        Path recording = directory().resolve(file);
+        Path recording = Conformance.directory().resolve(file);
         List<String> lines;
         try {
             lines = Files.readAllLines(recording, StandardCharsets.UTF_8);
@@ -138,32 +140,5 @@ final class Recording {
         Map<String, String> map = new LinkedHashMap<>();
         object.fields().forEachRemaining(f -> map.put(f.getKey(), f.getValue().asText()));
         return map;
-    }
-
-    /**
-     * {@code shared/conformance} beside the checkout, found as flotta-core's round-trip test finds
-     * it: the nearest ancestor of the working directory with such a child wins, and the system
-     * property {@code flotta.conformance.dir} overrides. Absent recordings fail the test.
-     */
-    static Path directory() {
-        String override = System.getProperty("flotta.conformance.dir");
-        if (override != null) {
-            Path dir = Path.of(override);
-            if (!Files.isDirectory(dir)) {
-                throw new AssertionError("flotta.conformance.dir=" + override + " is not a directory");
-            }
-            return dir;
-        }
-        Path start = Path.of("").toAbsolutePath();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve("conformance");
-            if (Files.isRegularFile(candidate.resolve(OPERATOR_SESSION))
-                    && Files.isRegularFile(candidate.resolve(WORKER_SESSION))) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("no shared/conformance with " + OPERATOR_SESSION + " and " + WORKER_SESSION
-                + " in " + start + " or any parent; check out the shared directory beside the project "
-                + "or set -Dflotta.conformance.dir");
     }
 }

@@ -316,7 +316,9 @@ class UpstreamConformanceIT {
     // ------------------------------------------------------------------ plumbing
 
     private EmbeddedControlPlane start() {
-        return EmbeddedControlPlane.builder().dataDirectory(dir.resolve("control-plane")).port(0).start();
+        // the recorded upstream operator ran without object storage: neither does this one
+        return EmbeddedControlPlane.builder().dataDirectory(dir.resolve("control-plane")).port(0)
+                .embeddedObjectStore(false).start();
     }
 
     /** Our control plane, and the clients standing in for the recorded agent. */

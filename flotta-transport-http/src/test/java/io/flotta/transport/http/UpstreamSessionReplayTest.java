@@ -1,5 +1,7 @@
 package io.flotta.transport.http;
 
+import io.flotta.core.testkit.Conformance;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,7 +34,6 @@ import org.junit.jupiter.api.Test;
  */
 class UpstreamSessionReplayTest {
 
-    private static final String VECTORS = "/conformance/upstream-operator-session.jsonl";
 
     @Test
     void everyRecordedExchangeRoundTrips() throws Exception {
@@ -101,8 +102,8 @@ class UpstreamSessionReplayTest {
     private static List<JsonNode> load() throws IOException {
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> exchanges = new ArrayList<>();
-        try (InputStream in = UpstreamSessionReplayTest.class.getResourceAsStream(VECTORS)) {
-            assertThat(in).as(VECTORS).isNotNull();
+        try (InputStream in = java.nio.file.Files.newInputStream(
+                Conformance.directory().resolve(Conformance.OPERATOR_SESSION))) {
             BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (!line.isBlank()) {
