@@ -70,11 +70,14 @@ public final class AgentCommand implements Callable<Integer> {
                 .transport(ProviderRegistry.discover(TransportClientProvider.class).selectConfigured(transport))
                 .runtime(workloads)
                 .backoff(Duration.ofSeconds(1), Duration.ofSeconds(maxBackoffSeconds));
+        AgentMetrics metrics = metricsPort == null ? null : new AgentMetrics(workloads);
         if (storage != null) {
-            builder.objectStorage(storage);
+            builder.objectStorage(metrics == null ? storage : metrics.meter(storage));
         }
         Agent agent = builder.build();
-        AgentMetrics metrics = metricsPort == null ? null : new AgentMetrics(agent, workloads);
+        if (metrics != null) {
+            metrics.watch(agent);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (metrics != null) {
                 metrics.close();

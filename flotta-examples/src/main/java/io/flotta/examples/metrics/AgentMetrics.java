@@ -6,6 +6,7 @@ import io.flotta.spi.FlottaException;
 import io.flotta.spi.runtime.WorkloadPhase;
 import io.flotta.spi.runtime.WorkloadRuntime;
 import io.flotta.spi.runtime.WorkloadStatus;
+import io.flotta.spi.storage.ObjectStorage;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
@@ -27,8 +28,10 @@ import java.util.Objects;
  * The agent's Prometheus metrics, opt-in ({@code flotta agent --metrics-port}):
  * {@code flotta_agent_workloads{phase}} (workloads on this device by phase, every phase listed),
  * {@code flotta_agent_heartbeats_total} (heartbeats the control plane accepted),
- * {@code flotta_agent_unauthorized_total} (401 answers, each followed by a re-registration) and
- * {@code flotta_agent_phase{phase}} (1 for the agent's current phase).
+ * {@code flotta_agent_unauthorized_total} (401 answers, each followed by a re-registration),
+ * {@code flotta_agent_phase{phase}} (1 for the agent's current phase) and, with object storage,
+ * {@code flotta_agent_data_syncs_total{result}}, {@code flotta_agent_data_files_uploaded_total} and
+ * {@code flotta_agent_data_uploaded_bytes_total}.
  *
  * <p>Served by the JDK's own HTTP server on loopback: the agent already carries no HTTP server
  * library, and a device-local scraper (or an SSH tunnel) is how edge metrics are usually collected.
@@ -40,11 +43,20 @@ public final class AgentMetrics implements AutoCloseable {
     private final MultiGauge workloads;
     private HttpServer server;
 
-    public AgentMetrics(Agent agent, WorkloadRuntime runtime) {
-        Objects.requireNonNull(agent, "agent");
+    public AgentMetrics(WorkloadRuntime runtime) {
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.workloads = MultiGauge.builder("flotta.agent.workloads").description("Workloads on this device by phase")
                 .register(registry);
+    }
+
+    /** {@code storage} with its data uploads counted here; hand the result to the agent. */
+    public ObjectStorage meter(ObjectStorage storage) {
+        return new MeteredObjectStorage(storage, registry);
+    }
+
+    /** Reports {@code agent}'s heartbeats, 401 answers and phase. */
+    public AgentMetrics watch(Agent agent) {
+        Objects.requireNonNull(agent, "agent");
         FunctionCounter.builder("flotta.agent.heartbeats", agent, Agent::heartbeatsAccepted)
                 .description("Heartbeats the control plane accepted").register(registry);
         FunctionCounter.builder("flotta.agent.unauthorized", agent, Agent::unauthorizedAnswers)
@@ -54,6 +66,7 @@ public final class AgentMetrics implements AutoCloseable {
             Gauge.builder("flotta.agent.phase", agent, a -> a.phase() == phase ? 1 : 0)
                     .tag("phase", phase.name().toLowerCase(Locale.ROOT)).register(registry);
         }
+        return this;
     }
 
     /** The current values in the Prometheus text format. */

@@ -288,7 +288,7 @@ class AdminCliIT {
     @Test
     @Order(10)
     void theAgentServesItsOwnMetrics() throws Exception {
-        try (AgentMetrics metrics = new AgentMetrics(agent, runtime)) {
+        try (AgentMetrics metrics = new AgentMetrics(runtime).watch(agent)) {
             int port = metrics.serve("127.0.0.1", 0);
             HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
