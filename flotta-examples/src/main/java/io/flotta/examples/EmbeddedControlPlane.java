@@ -5,6 +5,9 @@ import io.flotta.core.controlplane.ControlPlane;
 import io.flotta.core.controlplane.ControlPlaneOptions;
 import io.flotta.core.pki.Tls;
 import io.flotta.core.providers.ProviderRegistry;
+import io.flotta.examples.admin.AdminCredentials;
+import io.flotta.examples.admin.AdminServer;
+import io.flotta.examples.metrics.ControlPlaneMetrics;
 import io.flotta.spi.ProviderConfig;
 import io.flotta.spi.ca.CertificateAuthority;
 import io.flotta.spi.ca.CertificateAuthorityProvider;
@@ -23,12 +26,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * A whole control plane in one process: the embedded store and CA (or whichever providers are
  * selected), the engine, a transport server on the device port with a server certificate from
- * the CA, and object storage for workload data: by default a real S3 server (S3Proxy) on loopback
- * storing files under the data directory, or any S3 endpoint given with {@link Builder#s3Endpoint}.
+ * the CA, object storage for workload data (by default a real S3 server, S3Proxy, on loopback
+ * storing files under the data directory, or any S3 endpoint given with {@link Builder#s3Endpoint}),
+ * its metrics, and (when {@link Builder#adminPort} is set) the admin API with {@code /metrics} on a
+ * second port.
  */
 public final class EmbeddedControlPlane implements AutoCloseable {
 
@@ -36,6 +42,8 @@ public final class EmbeddedControlPlane implements AutoCloseable {
     private final CertificateAuthority ca;
     private final ControlPlane controlPlane;
     private final TransportServer server;
+    private final ControlPlaneMetrics metrics;
+    private final AdminServer admin;
     private final String host;
     private final EmbeddedObjectStore objectStore;
     private final S3ObjectStorage objectStorage;
@@ -66,15 +74,38 @@ public final class EmbeddedControlPlane implements AutoCloseable {
         }
         this.controlPlane = engine.build();
         List<String> ips = new ArrayList<>(b.serverIps);
-        if (!ips.contains(host) && host.matches("[0-9.]+") && !host.equals("0.0.0.0")) {
-            ips.add(host);
+        // the admin API presents the same certificate, so it must name the admin address too
+        for (String address : List.of(host, b.adminHost)) {
+            if (!ips.contains(address) && address.matches("[0-9.]+") && !address.equals("0.0.0.0")) {
+                ips.add(address);
+            }
         }
         IssuedCredential serverCredential = ca.issueServer(b.serverNames, ips, Duration.ofDays(365));
         TransportServerProvider transport = ProviderRegistry.discover(TransportServerProvider.class)
                 .selectConfigured(b.transport);
-        this.server = transport.start(new TransportServerConfig(host, b.port,
-                Tls.serverContext(serverCredential.key(), serverCredential.chain()), b.maxBodyBytes,
-                Duration.ofMinutes(5)), controlPlane.deviceApi());
+        SSLContext tls = Tls.serverContext(serverCredential.key(), serverCredential.chain());
+        this.metrics = new ControlPlaneMetrics(controlPlane);
+        this.server = transport.start(new TransportServerConfig(host, b.port, tls, b.maxBodyBytes,
+                Duration.ofMinutes(5)), metrics.meter(controlPlane.deviceApi()));
+        AdminServer adminServer = null;
+        if (b.adminPort >= 0) {
+            try {
+                adminServer = AdminServer.start(b.adminHost, b.adminPort, tls, controlPlane, ca, this::deviceUrl, metrics);
+            } catch (RuntimeException e) {
+                server.close();
+                controlPlane.close();
+                if (objectStorage != null) {
+                    objectStorage.close();
+                }
+                if (objectStore != null) {
+                    objectStore.close();
+                }
+                store.close();
+                ca.close();
+                throw e;
+            }
+        }
+        this.admin = adminServer;
     }
 
     public static Builder builder() {
@@ -87,6 +118,26 @@ public final class EmbeddedControlPlane implements AutoCloseable {
 
     public CertificateAuthority certificateAuthority() {
         return ca;
+    }
+
+    public ControlPlaneMetrics metrics() {
+        return metrics;
+    }
+
+    /** The admin API's URL, when it is served. */
+    public Optional<URI> adminUrl() {
+        return Optional.ofNullable(admin).map(AdminServer::url);
+    }
+
+    /**
+     * Issues an admin client certificate and writes it, with the CA certificate and the admin API's
+     * URL, into {@code directory} (what {@code flotta get …} reads). Needs the admin API.
+     */
+    public AdminCredentials writeAdminCredentials(Path directory) {
+        URI url = adminUrl().orElseThrow(() -> new IllegalStateException("the admin API is not served (no adminPort)"));
+        AdminCredentials credentials = AdminCredentials.issue(ca, url, Duration.ofDays(365));
+        credentials.write(directory);
+        return credentials;
     }
 
     /** The object storage devices upload to, when there is one. */
@@ -118,6 +169,9 @@ public final class EmbeddedControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        if (admin != null) {
+            admin.close();
+        }
         server.close();
         controlPlane.close();
         if (objectStorage != null) {
@@ -141,6 +195,8 @@ public final class EmbeddedControlPlane implements AutoCloseable {
         private int maxBodyBytes = 1 << 20;
         private String transport;
         private String store;
+        private String adminHost = "127.0.0.1";
+        private int adminPort = -1;
         private boolean embeddedObjectStore = true;
         private int objectStorePort;
         private URI s3Endpoint;
@@ -190,6 +246,18 @@ public final class EmbeddedControlPlane implements AutoCloseable {
         /** The store provider's name; default: by priority or system property. */
         public Builder store(String name) {
             this.store = name;
+            return this;
+        }
+
+        /** Serve the admin API and {@code /metrics} on this port (0 picks a free one); default: not served. */
+        public Builder adminPort(int value) {
+            this.adminPort = value;
+            return this;
+        }
+
+        /** Address of the admin API; default loopback, as {@code /metrics} there needs no certificate. */
+        public Builder adminHost(String value) {
+            this.adminHost = Objects.requireNonNull(value, "adminHost");
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.flotta.examples.cli;
 import io.flotta.core.agent.Agent;
 import io.flotta.core.bootstrap.BootstrapBundle;
 import io.flotta.core.providers.ProviderRegistry;
+import io.flotta.examples.metrics.AgentMetrics;
 import io.flotta.spi.ProviderConfig;
 import io.flotta.spi.runtime.WorkloadRuntime;
 import io.flotta.spi.runtime.WorkloadRuntimeProvider;
@@ -49,6 +50,10 @@ public final class AgentCommand implements Callable<Integer> {
             + "while the control plane is unreachable or enrolment awaits approval (default: ${DEFAULT-VALUE}).")
     int maxBackoffSeconds;
 
+    @Option(names = "--metrics-port", description = "Serve Prometheus metrics on 127.0.0.1:PORT/metrics "
+            + "(default: not served).")
+    Integer metricsPort;
+
     @Override
     public Integer call() throws InterruptedException {
         if (maxBackoffSeconds < 1) {
@@ -65,11 +70,18 @@ public final class AgentCommand implements Callable<Integer> {
                 .transport(ProviderRegistry.discover(TransportClientProvider.class).selectConfigured(transport))
                 .runtime(workloads)
                 .backoff(Duration.ofSeconds(1), Duration.ofSeconds(maxBackoffSeconds));
+        AgentMetrics metrics = metricsPort == null ? null : new AgentMetrics(workloads);
         if (storage != null) {
-            builder.objectStorage(storage);
+            builder.objectStorage(metrics == null ? storage : metrics.meter(storage));
         }
         Agent agent = builder.build();
+        if (metrics != null) {
+            metrics.watch(agent);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (metrics != null) {
+                metrics.close();
+            }
             agent.close();
             workloads.close();
             if (storage != null) {
@@ -78,6 +90,9 @@ public final class AgentCommand implements Callable<Integer> {
         }, "flotta-agent-shutdown"));
         agent.start();
         System.out.println("Agent " + agent.deviceId() + " started");
+        if (metrics != null) {
+            System.out.println("Agent metrics at http://127.0.0.1:" + metrics.serve("127.0.0.1", metricsPort) + "/metrics");
+        }
         agent.awaitStop(Duration.ofDays(36500));
         return agent.phase() == Agent.Phase.DISCONNECTED ? EXIT_DISCONNECTED : 0;
     }

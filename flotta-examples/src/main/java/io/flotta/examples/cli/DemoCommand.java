@@ -54,6 +54,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8043", description = "Device API port (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--admin-port", defaultValue = "8044", description = "Admin API port (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
     @Option(names = "--runtime", defaultValue = "podman", description = "Agent runtime (default: ${DEFAULT-VALUE}; 'log' runs nothing).")
     String runtime;
 
@@ -69,6 +72,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Optional<String> busy = busyPort(port, "the control plane's device API", "--port");
+        if (busy.isEmpty()) {
+            busy = busyPort(adminPort, "the control plane's admin API", "--admin-port");
+        }
         if (busy.isEmpty() && !"log".equals(runtime)) {
             busy = busyPort(workloadPort, "the sample workload's host port", "--workload-port");
         }
@@ -80,8 +86,10 @@ public final class DemoCommand implements Callable<Integer> {
         step("Starting the control plane (data in " + dir + ")");
         ControlPlaneOptions options = ControlPlaneOptions.builder().heartbeatPeriod(Duration.ofSeconds(5)).build();
         try (EmbeddedControlPlane embedded = EmbeddedControlPlane.builder().dataDirectory(dir.resolve("control-plane"))
-                .port(port).options(options).dataUploadInterval(Duration.ofSeconds(5)).start()) {
+                .port(port).adminPort(adminPort).options(options).dataUploadInterval(Duration.ofSeconds(5)).start()) {
             ControlPlane cp = embedded.controlPlane();
+            Path adminDir = dir.resolve("control-plane");
+            embedded.writeAdminCredentials(adminDir);
             Path bundle = dir.resolve("bootstrap");
             embedded.writeBootstrapBundle(bundle);
             step("Serving devices at " + embedded.deviceUrl() + "; bootstrap bundle in " + bundle);
@@ -117,7 +125,12 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 printTables(cp);
                 if (keepRunning) {
-                    step("Running until interrupted (Ctrl-C)");
+                    step("Running until interrupted (Ctrl-C). In another terminal, try:");
+                    System.out.println("      flotta get devices --admin-dir " + adminDir);
+                    System.out.println("      flotta get deployments -o yaml --admin-dir " + adminDir);
+                    System.out.println("      curl -s --cacert " + adminDir.resolve("ca.pem") + " " + embedded.adminUrl().orElseThrow()
+                            + "/metrics | grep ^flotta_");
+                    System.out.println("    (or export FLOTTA_ADMIN_DIR=" + adminDir + " once)");
                     agent.waitFor();
                 } else {
                     cp.deleteDeployment(device.namespace(), workloadName);

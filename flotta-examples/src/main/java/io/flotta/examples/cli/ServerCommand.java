@@ -24,6 +24,13 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8043", description = "Device API port (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--admin-host", defaultValue = "127.0.0.1", description = "Address of the admin API and "
+            + "/metrics (default: ${DEFAULT-VALUE}; /metrics needs no certificate, so keep it on loopback or firewall it).")
+    String adminHost;
+
+    @Option(names = "--admin-port", defaultValue = "8044", description = "Admin API port (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
     @Option(names = "--bundle", defaultValue = "flotta-data/bootstrap", description = "Where to write the device bootstrap bundle (default: ${DEFAULT-VALUE}).")
     Path bundle;
 
@@ -48,7 +55,8 @@ public final class ServerCommand implements Callable<Integer> {
         ControlPlaneOptions options = ControlPlaneOptions.builder().autoApprove(!manualApproval)
                 .heartbeatPeriod(Duration.ofSeconds(heartbeatSeconds)).build();
         EmbeddedControlPlane.Builder builder = EmbeddedControlPlane.builder().dataDirectory(dataDir).host(host)
-                .port(port).options(options).embeddedObjectStore(!noObjectStore)
+                .port(port).adminHost(adminHost).adminPort(adminPort).options(options)
+                .embeddedObjectStore(!noObjectStore)
                 .dataUploadInterval(Duration.ofSeconds(dataUploadSeconds));
         if (s3Endpoint != null && !noObjectStore) {
             // secrets from the environment, not the command line (which other users can see)
@@ -58,9 +66,14 @@ public final class ServerCommand implements Callable<Integer> {
         EmbeddedControlPlane cp = builder.start();
         Runtime.getRuntime().addShutdownHook(new Thread(cp::close, "flotta-shutdown"));
         cp.writeBootstrapBundle(bundle);
+        cp.writeAdminCredentials(dataDir);
         System.out.println("Control plane serving devices at " + cp.deviceUrl());
+        System.out.println("Admin API at " + cp.adminUrl().orElseThrow() + " (metrics: " + cp.adminUrl().orElseThrow()
+                + "/metrics); admin credential written to " + dataDir.toAbsolutePath());
         cp.objectStoreEndpoint().ifPresent(s3 -> System.out.println("Embedded S3 server for workload data at " + s3));
         System.out.println("Device bootstrap bundle written to " + bundle.toAbsolutePath());
+        System.out.println("Next: start an agent with `flotta agent --bundle " + bundle + "`, then `flotta get devices"
+                + (dataDir.equals(Path.of("flotta-data")) ? "" : " --admin-dir " + dataDir) + "`");
         new CountDownLatch(1).await();
         return 0;
     }

@@ -26,7 +26,7 @@ class DemoCommandTest {
             int exit;
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             try {
-                exit = new CommandLine(new DemoCommand()).execute("--port", "0", "--workload-port", Integer.toString(port),
+                exit = new CommandLine(new DemoCommand()).execute("--port", "0", "--admin-port", "0", "--workload-port", Integer.toString(port),
                         "--data-dir", dir.resolve("demo").toString());
             } finally {
                 System.setErr(original);

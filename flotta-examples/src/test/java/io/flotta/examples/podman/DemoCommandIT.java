@@ -60,7 +60,7 @@ class DemoCommandIT {
         int exit;
         System.setOut(new PrintStream(new Tee(original, captured), true, StandardCharsets.UTF_8));
         try {
-            exit = new CommandLine(new FlottaCli()).execute("demo", "--port", "0", "--workload-port", Integer.toString(port),
+            exit = new CommandLine(new FlottaCli()).execute("demo", "--port", "0", "--admin-port", "0", "--workload-port", Integer.toString(port),
                     "--workload-name", name, "--data-dir", dir.toString());
         } finally {
             System.setOut(original);
@@ -82,11 +82,21 @@ class DemoCommandIT {
         int port = Podman.freePort();
         List<ProcessHandle> children;
         try (ChildJvm demo = ChildJvm.start("demo", List.of("-Xmx128m"), FlottaCli.class, List.of("demo",
-                "--keep-running", "--port", "0", "--workload-port", Integer.toString(port), "--workload-name", name,
-                "--data-dir", dir.toString()))) {
+                "--keep-running", "--port", "0", "--admin-port", "0", "--workload-port", Integer.toString(port),
+                "--workload-name", name, "--data-dir", dir.toString()))) {
             // fails naming the demo's state if the running state does not come
             demo.awaitLine(Pattern.compile("Running until interrupted"), RUNNING_TIMEOUT);
             assertThat(Podman.podId(name)).as("the pod runs").isPresent();
+            // what the demo tells the user to try in another terminal
+            Path adminDir = dir.resolve("control-plane");
+            demo.awaitLine(Pattern.compile(Pattern.quote("flotta get devices --admin-dir " + adminDir)),
+                    Duration.ofSeconds(10));
+            java.io.StringWriter table = new java.io.StringWriter();
+            CommandLine get = FlottaCli.commandLine();
+            get.setOut(new java.io.PrintWriter(table, true));
+            assertThat(get.execute("get", "devices", "--admin-dir", adminDir.toString())).isZero();
+            assertThat(table.toString()).as("flotta get devices against the demo").containsPattern(
+                    "\\sOnline\\s+\\d+s\\s+" + name + "\\(Running\\)");
             children = demo.handle().descendants().toList();
             assertThat(children).as("the agent runs as a child of the demo").isNotEmpty();
 
