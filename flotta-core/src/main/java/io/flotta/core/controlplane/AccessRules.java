@@ -1,5 +1,7 @@
 package io.flotta.core.controlplane;
 
+import io.flotta.core.pki.CertificateChecks;
+
 import io.flotta.spi.ca.CertificateAuthority;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -10,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.security.auth.x500.X500Principal;
 
 /**
  * The device API's identity and authorization rules, in one place for every transport.
@@ -90,8 +91,10 @@ public final class AccessRules {
         if (!ca.issued(leaf)) {
             return null;
         }
-        X500Principal subject = leaf.getSubjectX500Principal();
-        IssuedLeaf verified = new IssuedLeaf(rdn(subject, "CN"), rdn(subject, "OU"),
+        // exactly one CN, or no identity: a certificate naming two devices names none
+        List<String> units = CertificateChecks.organizationalUnits(leaf);
+        IssuedLeaf verified = new IssuedLeaf(CertificateChecks.commonName(leaf).orElse(null),
+                units.isEmpty() ? null : units.get(0),
                 leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), anchors);
         if (issued.size() >= MAX_REMEMBERED) {
             issued.clear();
@@ -121,17 +124,5 @@ public final class AccessRules {
             return 403;
         }
         return 0;
-    }
-
-    static String rdn(X500Principal principal, String type) {
-        // RFC 2253 form escapes commas inside values, so splitting on unescaped commas is safe
-        String name = principal.getName(X500Principal.RFC2253);
-        for (String part : name.split("(?<!\\\\),")) {
-            int eq = part.indexOf('=');
-            if (eq > 0 && part.substring(0, eq).trim().equalsIgnoreCase(type)) {
-                return part.substring(eq + 1).replace("\\", "");
-            }
-        }
-        return null;
     }
 }
