@@ -7,6 +7,7 @@ import io.flotta.core.controlplane.ControlPlaneOptions;
 import io.flotta.core.controlplane.DeviceView;
 import io.flotta.core.model.DeploymentSpec;
 import io.flotta.examples.EmbeddedControlPlane;
+import io.flotta.examples.FirmwareAgent;
 import io.flotta.examples.SampleWorkload;
 import io.flotta.examples.cli.FlottaCli;
 import io.flotta.examples.testing.ChildJvm;
@@ -104,6 +105,16 @@ final class E2eEnvironment implements AutoCloseable {
             args.addAll(List.of("--device-id", deviceId));
         }
         ChildJvm agent = ChildJvm.start("agent-" + deviceId, AGENT_JVM, FlottaCli.class, args);
+        children.add(agent);
+        return agent;
+    }
+
+    /** Starts {@link FirmwareAgent} on this environment's bundle; its runtime is picked by system property. */
+    ChildJvm startFirmwareAgent(String name) {
+        List<String> jvm = new ArrayList<>(AGENT_JVM);
+        jvm.add("-Dflotta.runtime=log");
+        ChildJvm agent = ChildJvm.start(name, jvm, FirmwareAgent.class,
+                List.of(bundle.toString(), stateDirectory(name).toString()));
         children.add(agent);
         return agent;
     }
