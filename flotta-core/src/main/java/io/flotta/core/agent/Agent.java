@@ -3,9 +3,13 @@ package io.flotta.core.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotta.core.bootstrap.BootstrapBundle;
 import io.flotta.core.model.ModelJson;
+import io.flotta.core.wire.Json;
+import io.flotta.core.wire.Message;
+import io.flotta.core.wire.WireTime;
 import io.flotta.core.pki.Csrs;
 import io.flotta.core.pki.Keys;
 import io.flotta.core.pki.Pem;
@@ -22,7 +26,6 @@ import io.flotta.spi.transport.TransportClient;
 import io.flotta.spi.transport.TransportClientConfig;
 import io.flotta.spi.transport.TransportClientProvider;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -30,8 +33,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -41,7 +42,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
@@ -76,8 +76,6 @@ import org.slf4j.LoggerFactory;
 public final class Agent implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
-    private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
-            .withZone(ZoneOffset.UTC);
     private static final Duration UPSTREAM_POLL = Duration.ofSeconds(5);
     /** What upstream agents send for a workload whose data was never uploaded. */
     private static final String NEVER_UPLOADED = "0001-01-01T00:00:00.000Z";
@@ -566,7 +564,7 @@ public final class Agent implements AutoCloseable {
         ObjectNode hb = JsonNodeFactory.instance.objectNode();
         hb.put("status", "up");
         hb.put("version", configVersion == null ? "" : configVersion);
-        hb.put("time", RFC3339.format(clock.instant()));
+        hb.put("time", WireTime.format(clock.instant()));
         ArrayNode workloads = hb.putArray("workloads");
         Set<String> reported = new HashSet<>();
         try {
@@ -574,7 +572,7 @@ public final class Agent implements AutoCloseable {
                 reported.add(s.name());
                 ObjectNode w = workloads.addObject().put("name", s.name()).put("status", s.phase().wireName());
                 if (uploads != null) {
-                    w.put("last_data_upload", uploads.lastUpload(s.name()).map(RFC3339::format)
+                    w.put("last_data_upload", uploads.lastUpload(s.name()).map(WireTime::format)
                             .orElse(NEVER_UPLOADED));
                 }
             }
@@ -599,17 +597,10 @@ public final class Agent implements AutoCloseable {
 
     // ---------------------------------------------------------------- plumbing
 
+    /** A data envelope as the upstream gateway writes it ({@code response_to} empty, {@code metadata} null). */
     private byte[] envelope(String directive, JsonNode content) {
-        ObjectNode m = JsonNodeFactory.instance.objectNode();
-        m.put("type", "data");
-        m.put("message_id", UUID.randomUUID().toString());
-        m.put("response_to", "");
-        m.put("version", 1);
-        m.put("sent", RFC3339.format(clock.instant()));
-        m.put("directive", directive);
-        m.putNull("metadata");
-        m.set("content", content);
-        return m.toString().getBytes(StandardCharsets.UTF_8);
+        return Json.write(Message.builder().type(Message.TYPE_DATA).responseTo("").sent(clock.instant())
+                .directive(directive).metadata(NullNode.instance).content(content).build());
     }
 
     private Optional<DeviceResponse> sendQuietly(Route route, byte[] body) {

@@ -10,6 +10,7 @@ import io.flotta.core.model.DeviceWorkloadStatus;
 import io.flotta.core.model.EnrolmentSpec;
 import io.flotta.core.model.ModelJson;
 import io.flotta.core.model.Tombstone;
+import io.flotta.core.wire.WireTime;
 import io.flotta.core.pki.Pem;
 import io.flotta.spi.FlottaException;
 import io.flotta.spi.ca.CertificateSubject;
@@ -23,8 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,8 +49,6 @@ final class DeviceApiHandler implements DeviceApi {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceApiHandler.class);
     private static final int MAX_TEXT = 256;
     private static final int MAX_SERIALS = 4;
-    private static final DateTimeFormatter SENT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
 
     private final ControlPlane cp;
     private final AccessRules rules;
@@ -144,7 +141,7 @@ final class DeviceApiHandler implements DeviceApi {
     private byte[] configurationMessage(Configurations.Assembled config) {
         String head = "{\"content\":";
         String tail = ",\"directive\":\"device\",\"message_id\":\"" + UUID.randomUUID()
-                + "\",\"sent\":\"" + SENT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS))
+                + "\",\"sent\":\"" + WireTime.format(clock.instant().truncatedTo(ChronoUnit.MILLIS))
                 + "\",\"type\":\"data\",\"version\":1}";
         byte[] start = head.getBytes(StandardCharsets.US_ASCII);
         byte[] content = config.json();
@@ -413,7 +410,7 @@ final class DeviceApiHandler implements DeviceApi {
         if (responseTo != null) {
             m.put("response_to", responseTo);
         }
-        m.put("sent", SENT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+        m.put("sent", WireTime.format(clock.instant().truncatedTo(ChronoUnit.MILLIS)));
         m.put("type", type);
         m.put("version", 1);
         return m;
