@@ -24,6 +24,12 @@ public final class GrpcTransportClientProvider implements TransportClientProvide
         return NAME;
     }
 
+    /** Below the default: where both transports are present and none is named, HTTP (what upstream speaks) wins. */
+    @Override
+    public int priority() {
+        return 4;
+    }
+
     @Override
     public TransportClient create(TransportClientConfig config) {
         return new GrpcTransportClient(config, resources);

@@ -19,6 +19,12 @@ public final class GrpcTransportServerProvider implements TransportServerProvide
         return NAME;
     }
 
+    /** Below the default: where both transports are present and none is named, HTTP (what upstream speaks) wins. */
+    @Override
+    public int priority() {
+        return 4;
+    }
+
     @Override
     public TransportServer start(TransportServerConfig config, DeviceApi api) {
         return GrpcTransportServer.start(config, api);
