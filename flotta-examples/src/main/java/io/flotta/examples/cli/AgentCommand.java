@@ -91,7 +91,8 @@ public final class AgentCommand implements Callable<Integer> {
             }
         }, "flotta-agent-shutdown"));
         agent.start();
-        System.out.println("Agent " + agent.deviceId() + " started");
+        System.out.println("Agent " + agent.deviceId() + " started (transport " + bootstrap.transport() + " to "
+                + bootstrap.server() + ")");
         if (metrics != null) {
             System.out.println("Agent metrics at http://127.0.0.1:" + metrics.serve("127.0.0.1", metricsPort) + "/metrics");
         }
