@@ -96,7 +96,9 @@ class WatchScaleIT {
             waitUntil(() -> parked.size() >= WATCHES, Duration.ofMinutes(5));
             Duration openTime = Duration.ofNanos(System.nanoTime() - opening);
             assertThat(server.openWatches()).isEqualTo(WATCHES);
-            int threads = Thread.activeCount();
+            int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+            long transportThreads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("flotta-grpc")).count();
             long heapAfter = usedHeap(memory);
 
             long pushing = System.nanoTime();
@@ -115,10 +117,12 @@ class WatchScaleIT {
             }
             Duration pushTime = Duration.ofNanos(System.nanoTime() - pushing);
 
-            System.out.printf("gRPC watches: %d open in %d ms; %d live threads (clients and server in one JVM); "
-                            + "heap %.1f KiB per watch (client and server side together); change delivered to all in %d ms%n",
-                    WATCHES, openTime.toMillis(), threads, (heapAfter - heapBefore) / 1024.0 / WATCHES,
-                    pushTime.toMillis());
+            System.out.printf("gRPC watches: %d open in %d ms; %d transport threads (clients and server), %d threads "
+                            + "in the JVM (32 of them the test's callers); heap %.1f KiB per watch (client and server side "
+                            + "together); change delivered to all in %d ms%n",
+                    WATCHES, openTime.toMillis(), transportThreads, threads,
+                    (heapAfter - heapBefore) / 1024.0 / WATCHES, pushTime.toMillis());
+            assertThat(transportThreads).as("transport threads with %d watches", WATCHES).isLessThan(40);
             assertThat(threads).as("live threads with %d watches", WATCHES).isLessThan(MAX_THREADS + 32);
         } finally {
             callers.shutdownNow();

@@ -233,7 +233,7 @@ public final class GrpcTransportClient implements TransportClient {
                     refusal = null;
                     watchedDevice = deviceId;
                 }
-                if (stream == null && !reconnectPending) {
+                if (refusal == null && stream == null && !reconnectPending) {
                     open(ifNoneMatch);
                 }
                 while (true) {

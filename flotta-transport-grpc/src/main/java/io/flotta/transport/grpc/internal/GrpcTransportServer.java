@@ -15,8 +15,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,7 +73,17 @@ public final class GrpcTransportServer implements TransportServer {
                 NioIoHandler.newFactory());
         ExecutorService workers = Executors.newFixedThreadPool(WORKERS, new DaemonThreads("flotta-grpc"));
         AtomicInteger openWatches = new AtomicInteger();
-        DeviceService service = new DeviceService(api, config.maxBodyBytes(), config.maxWait(), workers,
+        // Completions of engine waits are handed to the pool. Once the server is closed the pool
+        // refuses them, and those watches are gone anyway: drop the task rather than throw into
+        // whoever completed the wait (e.g. the engine closing its waiters).
+        Executor completions = task -> {
+            try {
+                workers.execute(task);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("server closed; dropping a watch round");
+            }
+        };
+        DeviceService service = new DeviceService(api, config.maxBodyBytes(), config.maxWait(), completions,
                 new DeviceService.WatchCounter() {
                     @Override
                     public void opened() {
