@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -32,8 +33,9 @@ import javax.net.ssl.SSLContext;
 /**
  * A whole control plane in one process: the embedded store and CA (or whichever providers are
  * selected), the engine, a transport server on the device port with a server certificate from
- * the CA (and, with {@link Builder#grpcPort}, the gRPC transport on a second port, same engine), object storage for workload data (by default a real S3 server, S3Proxy, on loopback
- * storing files under the data directory, or any S3 endpoint given with {@link Builder#s3Endpoint}),
+ * the CA (and, with {@link Builder#grpcPort}, the gRPC transport on a second port, same engine),
+ * object storage for workload data (by default a real S3 server, S3Proxy, on loopback storing
+ * files under the data directory, or any S3 endpoint given with {@link Builder#s3Endpoint}),
  * its metrics, and (when {@link Builder#adminPort} is set) the admin API with {@code /metrics} on a
  * second port.
  */
@@ -45,6 +47,8 @@ public final class EmbeddedControlPlane implements AutoCloseable {
     private final CertificateAuthority ca;
     private final ControlPlane controlPlane;
     private final TransportServer server;
+    /** The provider name of {@link #server}: the transport the bundle's server URL speaks. */
+    private final String serverTransport;
     private final TransportServer grpcServer;
     private final ControlPlaneMetrics metrics;
     private final AdminServer admin;
@@ -87,6 +91,7 @@ public final class EmbeddedControlPlane implements AutoCloseable {
         IssuedCredential serverCredential = ca.issueServer(b.serverNames, ips, Duration.ofDays(365));
         TransportServerProvider transport = ProviderRegistry.discover(TransportServerProvider.class)
                 .selectConfigured(b.transport);
+        this.serverTransport = transport.name();
         SSLContext tls = Tls.serverContext(serverCredential.key(), serverCredential.chain());
         this.metrics = new ControlPlaneMetrics(controlPlane);
         // one metered API for every transport: the metrics count devices, whatever they speak
@@ -192,7 +197,9 @@ public final class EmbeddedControlPlane implements AutoCloseable {
 
     /** As {@link #writeBootstrapBundle(Path)}, with {@code transport} (e.g. {@code grpc}) as the bundle's transport. */
     public BootstrapBundle writeBootstrapBundle(Path directory, String transport) {
-        BootstrapBundle bundle = BootstrapBundle.issue(ca, deviceUrl(), Duration.ofDays(365));
+        BootstrapBundle issued = BootstrapBundle.issue(ca, deviceUrl(), Duration.ofDays(365));
+        BootstrapBundle bundle = new BootstrapBundle(issued.server(), issued.caCertificates(), issued.registration(),
+                serverTransport, Map.of());
         if (grpcServer != null) {
             bundle = bundle.withEndpoint(GRPC, grpcDeviceUrl().orElseThrow());
         }
