@@ -10,9 +10,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code flotta backup FILE}. */
 @Command(name = "backup", mixinStandardHelpOptions = true,
-        description = {"Write a consistent copy of the control plane's store (devices, deployments, enrolment",
-                "requests, revocations) to a new file, while the control plane keeps serving.",
-                "The CA's key is not in it: back up the data directory's ca/ apart (docs/operations.md)."})
+        description = {"Write a consistent copy of the control plane's store (devices, deployments,",
+                "enrolment requests, revocations) to a new file while the control plane keeps",
+                "serving. The CA's key is not in it: back up the data directory's ca/ apart",
+                "(docs/operations.md)."})
 public final class BackupCommand implements Callable<Integer> {
 
     @Spec
