@@ -137,7 +137,8 @@ final class DocsChecks {
                 logical.append(line, 0, line.length() - 1).append(' ');
                 continue;
             }
-            logical.append(line);
+            // a console transcript's prompt is not part of the command
+            logical.append(logical.isEmpty() && line.startsWith("$ ") ? line.substring(2) : line);
             String text = logical.toString();
             logical.setLength(0);
             Matcher here = HEREDOC.matcher(text);

@@ -112,14 +112,19 @@ class DocsTest {
                 "flotta is not run here",
                 "EOF",
                 "scripts/flotta server --port eighty &",
+                "```",
+                "```console",
+                "$ flotta get devicez",
+                "NAME  NAMESPACE",
                 "```"));
 
         List<String> problems = new ArrayList<>(new DocsChecks(dir).commands(doc));
 
-        assertThat(problems).hasSize(3);
+        assertThat(problems).hasSize(4);
         assertThat(problems.get(0)).contains("a.md:4", "`flotta frobnicate`");
         assertThat(problems.get(1)).contains("a.md:5", "--no-such-option");
         assertThat(problems.get(2)).contains("a.md:10", "eighty");
+        assertThat(problems.get(3)).contains("a.md:13", "devicez");
         assertThat(DocsChecks.flottaCommands(doc.blocks().get(0))).extracting(DocsChecks.Command::args).contains(
                 List.of("get", "devices", "-o", "json"), List.of("get", "devices"), List.of("get", "deployments"));
     }
