@@ -3,11 +3,13 @@ package io.flotta.examples;
 import io.flotta.core.bootstrap.BootstrapBundle;
 import io.flotta.core.controlplane.ControlPlane;
 import io.flotta.core.controlplane.ControlPlaneOptions;
+import io.flotta.core.internal.store.EmbeddedStore;
 import io.flotta.core.pki.Tls;
 import io.flotta.core.providers.ProviderRegistry;
 import io.flotta.examples.admin.AdminCredentials;
 import io.flotta.examples.admin.AdminServer;
 import io.flotta.examples.metrics.ControlPlaneMetrics;
+import io.flotta.spi.FlottaException;
 import io.flotta.spi.ProviderConfig;
 import io.flotta.spi.ca.CertificateAuthority;
 import io.flotta.spi.ca.CertificateAuthorityProvider;
@@ -107,7 +109,8 @@ public final class EmbeddedControlPlane implements AutoCloseable {
                                 api);
             }
             if (b.adminPort >= 0) {
-                adminServer = AdminServer.start(b.adminHost, b.adminPort, tls, controlPlane, ca, this::deviceUrl, metrics);
+                adminServer = AdminServer.start(b.adminHost, b.adminPort, tls, controlPlane, ca, this::deviceUrl, metrics,
+                        this::backup);
             }
         } catch (RuntimeException e) {
             if (grpc != null) {
@@ -179,6 +182,22 @@ public final class EmbeddedControlPlane implements AutoCloseable {
     public URI deviceUrl() {
         String h = host.equals("0.0.0.0") ? "127.0.0.1" : host;
         return URI.create("https://" + h + ":" + port());
+    }
+
+    /**
+     * Writes a consistent copy of the store to {@code target} (a new file) while the control plane
+     * keeps serving. Only the embedded store has one; the CA's files are backed up apart (see
+     * docs/operations.md).
+     *
+     * @throws FlottaException {@code INVALID_ARGUMENT} if the store is not the embedded one or
+     *         {@code target} exists
+     */
+    public void backup(Path target) {
+        if (!(store instanceof EmbeddedStore embedded)) {
+            throw new FlottaException(FlottaException.Code.INVALID_ARGUMENT, "the " + store.getClass().getSimpleName()
+                    + " store has no backup here: back up what it keeps its data in (for Kubernetes, etcd)");
+        }
+        embedded.backup(target);
     }
 
     /** The gRPC device API's URL, when it is served ({@link Builder#grpcPort}). */

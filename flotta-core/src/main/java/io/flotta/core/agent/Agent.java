@@ -206,6 +206,12 @@ public final class Agent implements AutoCloseable {
                 body.run();
             } catch (StopException e) {
                 LOG.debug("{} stopped", name);
+            } catch (RuntimeException e) {
+                if (running) {
+                    throw e;
+                }
+                // close() interrupted a write or a call (e.g. ClosedByInterruptException): not a failure
+                LOG.debug("{} stopped during {}", name, e.toString());
             }
         }, name + "-" + deviceId.substring(0, Math.min(8, deviceId.length())));
         t.setDaemon(true);

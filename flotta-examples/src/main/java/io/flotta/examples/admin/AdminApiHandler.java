@@ -18,7 +18,10 @@ import io.flotta.spi.FlottaException;
 import io.flotta.spi.ca.CertificateAuthority;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -55,6 +59,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>GET /api/v1/enrolments</td><td>enrolment requests</td></tr>
  *   <tr><td>POST /api/v1/enrolments/{id}/approve</td><td>approve a device</td></tr>
  *   <tr><td>POST /api/v1/bootstrap-bundle</td><td>a new registration credential for a device image</td></tr>
+ *   <tr><td>POST /api/v1/backup</td><td>a consistent copy of the embedded store's SQLite database</td></tr>
  * </table>
  *
  * <p>{@code ?namespace=} selects the namespace; without it a device is found by id in any
@@ -67,6 +72,8 @@ final class AdminApiHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(AdminApiHandler.class);
     private static final String PREFIX = "/api/v1/";
     private static final String JSON = "application/json";
+    /** The media type of a store backup (a SQLite database file). */
+    static final String BACKUP_TYPE = "application/vnd.sqlite3";
     private static final Duration BUNDLE_VALIDITY = Duration.ofDays(365);
 
     private final ControlPlane controlPlane;
@@ -74,12 +81,20 @@ final class AdminApiHandler extends Handler.Abstract {
     private final Supplier<URI> deviceUrl;
     private final ControlPlaneMetrics metrics;
     private final Clock clock;
+    private final Consumer<Path> backup;
     private final ObjectMapper json = ModelJson.mapper();
     private final ObjectMapper yaml = new YAMLMapper();
 
     AdminApiHandler(ControlPlane controlPlane, CertificateAuthority ca, Supplier<URI> deviceUrl,
                     ControlPlaneMetrics metrics, Clock clock) {
+        this(controlPlane, ca, deviceUrl, metrics, clock, null);
+    }
+
+    /** @param backup writes a store backup to the path it is given; null when backups are not offered */
+    AdminApiHandler(ControlPlane controlPlane, CertificateAuthority ca, Supplier<URI> deviceUrl,
+                    ControlPlaneMetrics metrics, Clock clock, Consumer<Path> backup) {
         super(InvocationType.BLOCKING);
+        this.backup = backup;
         this.controlPlane = controlPlane;
         this.ca = ca;
         this.deviceUrl = deviceUrl;
@@ -107,6 +122,10 @@ final class AdminApiHandler extends Handler.Abstract {
             } else if (path.equals("/metrics") && metrics != null) {
                 requireMethod(method, "GET");
                 write(response, callback, 200, ControlPlaneMetrics.contentType(), metrics.scrape());
+            } else if (path.equals(PREFIX + "backup")) {
+                authorize(request);
+                requireMethod(method, "POST");
+                sendBackup(response, callback);
             } else if (path.startsWith(PREFIX)) {
                 authorize(request);
                 Object body = route(method, path.substring(PREFIX.length()).split("/", -1), request);
@@ -228,6 +247,31 @@ final class AdminApiHandler extends Handler.Abstract {
             }
         }
         throw new Failure(404, "no such path: " + PREFIX + String.join("/", p));
+    }
+
+    /**
+     * Backs the store up into a private temporary file and sends it. The whole file is held in memory
+     * while it is sent: the store of a large fleet is tens of megabytes, and the file must be gone
+     * before this returns.
+     */
+    private void sendBackup(Response response, Callback callback) throws IOException {
+        if (backup == null) {
+            throw new Failure(404, "this control plane offers no store backup");
+        }
+        Path directory = Files.createTempDirectory("flotta-backup");
+        Path file = directory.resolve("flotta.db");
+        byte[] bytes;
+        try {
+            backup.accept(file);
+            bytes = Files.readAllBytes(file);
+        } finally {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(directory);
+        }
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, BACKUP_TYPE);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        response.write(true, ByteBuffer.wrap(bytes), callback);
     }
 
     private DeviceView findDevice(String id, String namespace) {

@@ -12,6 +12,9 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Objects;
 import javax.net.ssl.SSLException;
@@ -57,14 +60,53 @@ public final class AdminClient {
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)));
     }
 
+    /**
+     * POSTs to {@code path} and writes the answer's body to {@code target} (a new file), for answers
+     * that are files rather than JSON (a store backup). The body goes to {@code target.partial}
+     * first and is moved into place once complete; returns the number of bytes written.
+     */
+    public long download(String path, Path target) {
+        Path file = target.toAbsolutePath();
+        if (Files.exists(file)) {
+            throw new FlottaException(FlottaException.Code.INVALID_ARGUMENT, file
+                    + " exists: choose a new file name or remove it first");
+        }
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        try {
+            HttpResponse<Path> response = call(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()),
+                    HttpResponse.BodyHandlers.ofFile(partial));
+            if (response.statusCode() / 100 != 2) {
+                throw failure(response.statusCode(), parse(Files.readString(partial, StandardCharsets.UTF_8)));
+            }
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new FlottaException(FlottaException.Code.UNAVAILABLE, "writing " + file + " failed: " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException e) {
+                // best effort: a partial file says what it is by its name
+            }
+        }
+    }
+
     private URI uri(String path) {
         return credentials.server().resolve(path);
     }
 
     private JsonNode send(HttpRequest.Builder request) {
-        HttpResponse<String> response;
+        HttpResponse<String> response = call(request, HttpResponse.BodyHandlers.ofString());
+        JsonNode body = parse(response.body());
+        if (response.statusCode() / 100 == 2) {
+            return body;
+        }
+        throw failure(response.statusCode(), body);
+    }
+
+    private <T> HttpResponse<T> call(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
         try {
-            response = http.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request.timeout(TIMEOUT).build(), handler);
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw new FlottaException(FlottaException.Code.UNAVAILABLE, "cannot reach " + credentials.server()
                     + ": is `flotta server` running? (or point --server / FLOTTA_SERVER at it)", e);
@@ -78,13 +120,12 @@ public final class AdminClient {
             Thread.currentThread().interrupt();
             throw new FlottaException(FlottaException.Code.UNAVAILABLE, "interrupted", e);
         }
-        JsonNode body = parse(response.body());
-        if (response.statusCode() / 100 == 2) {
-            return body;
-        }
+    }
+
+    private static FlottaException failure(int status, JsonNode body) {
         String message = body != null && body.hasNonNull("error") ? body.get("error").asText()
-                : "HTTP " + response.statusCode();
-        FlottaException.Code code = switch (response.statusCode()) {
+                : "HTTP " + status;
+        FlottaException.Code code = switch (status) {
             case 400 -> FlottaException.Code.INVALID_ARGUMENT;
             case 401 -> FlottaException.Code.UNAUTHENTICATED;
             case 403 -> FlottaException.Code.PERMISSION_DENIED;
@@ -93,7 +134,7 @@ public final class AdminClient {
             case 503 -> FlottaException.Code.UNAVAILABLE;
             default -> FlottaException.Code.INTERNAL;
         };
-        throw new FlottaException(code, message);
+        return new FlottaException(code, message);
     }
 
     private static JsonNode parse(String body) {

@@ -5,10 +5,12 @@ import io.flotta.examples.metrics.ControlPlaneMetrics;
 import io.flotta.spi.FlottaException;
 import io.flotta.spi.ca.CertificateAuthority;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpVersion;
@@ -56,6 +58,17 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(String host, int port, SSLContext tlsContext, ControlPlane controlPlane,
                                     CertificateAuthority ca, Supplier<URI> deviceUrl, ControlPlaneMetrics metrics) {
+        return start(host, port, tlsContext, controlPlane, ca, deviceUrl, metrics, null);
+    }
+
+    /**
+     * As {@link #start(String, int, SSLContext, ControlPlane, CertificateAuthority, Supplier, ControlPlaneMetrics)},
+     * with {@code POST /api/v1/backup} served by {@code backup} (writes a store backup to the path it is
+     * given), or not served when null.
+     */
+    public static AdminServer start(String host, int port, SSLContext tlsContext, ControlPlane controlPlane,
+                                    CertificateAuthority ca, Supplier<URI> deviceUrl, ControlPlaneMetrics metrics,
+                                    Consumer<Path> backup) {
         Objects.requireNonNull(host, "host");
         QueuedThreadPool threads = new QueuedThreadPool(8, 2);
         threads.setName("flotta-admin");
@@ -80,7 +93,7 @@ public final class AdminServer implements AutoCloseable {
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
-        AdminApiHandler api = new AdminApiHandler(controlPlane, ca, deviceUrl, metrics, Clock.systemUTC());
+        AdminApiHandler api = new AdminApiHandler(controlPlane, ca, deviceUrl, metrics, Clock.systemUTC(), backup);
         SizeLimitHandler limit = new SizeLimitHandler(MAX_REQUEST_BYTES, -1);
         limit.setHandler(api);
         server.setHandler(limit);

@@ -26,6 +26,7 @@ public final class FlottaCli {
      */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new FlottaCli());
+        cli.addSubcommand(new BackupCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof FlottaException) {
                 commandLine.getErr().println("flotta " + commandLine.getCommandName() + ": " + e.getMessage());

@@ -10,7 +10,14 @@ import io.flotta.spi.store.ResourceKey;
 import io.flotta.spi.store.Store;
 import io.flotta.spi.store.StoreEvent;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +29,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
 
 /**
  * A {@link Store} in a SQLite file ({@code flotta.db}) with every resource also held in memory.
@@ -176,6 +184,65 @@ public final class EmbeddedStore implements Store {
         Objects.requireNonNull(listener, "listener");
         ensureOpen();
         return events.subscribe(listener);
+    }
+
+    /**
+     * Writes a consistent copy of the database to {@code target} while the store keeps serving:
+     * SQLite's {@code VACUUM INTO} runs on a connection of its own inside one read transaction, so
+     * the copy holds exactly the writes committed when it started, and writers are not blocked (WAL).
+     * Last-seen times are in it as of their last flush (see {@code embedded.last-seen-flush-interval}).
+     * The copy is written beside {@code target}, synced, then moved into place, so {@code target}
+     * either is a complete database or does not exist. To restore, put the file as {@code flotta.db}
+     * into the directory of a store that is not open (and remove any {@code flotta.db-wal} and
+     * {@code flotta.db-shm} there).
+     *
+     * @throws FlottaException {@code INVALID_ARGUMENT} if {@code target} exists, {@code UNAVAILABLE}
+     *         if the copy cannot be written (disk full, no permission)
+     */
+    public void backup(Path target) {
+        Objects.requireNonNull(target, "target");
+        ensureOpen();
+        Path file = target.toAbsolutePath();
+        if (Files.exists(file)) {
+            throw new FlottaException(Code.INVALID_ARGUMENT, "backup target " + file
+                    + " exists: choose a new file name or remove it first");
+        }
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        try {
+            Files.deleteIfExists(partial);
+            SQLiteConfig config = new SQLiteConfig();
+            config.setReadOnly(true);
+            config.setBusyTimeout((int) settings.busyTimeout().toMillis());
+            try (Connection connection = config.createConnection("jdbc:sqlite:" + settings.databaseFile());
+                 PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
+                vacuum.setString(1, partial.toString());
+                vacuum.execute();
+            }
+            // VACUUM INTO does not sync what it wrote; a backup must survive a crash right after it
+            try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            try {
+                Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(partial, file);
+            }
+            LOG.info("Embedded store at {} backed up to {} ({} bytes)", settings.databaseFile(), file, Files.size(file));
+        } catch (SQLException e) {
+            deleteQuietly(partial);
+            throw SqliteErrors.translate("backing up the store database to " + file, e);
+        } catch (IOException e) {
+            deleteQuietly(partial);
+            throw new FlottaException(Code.UNAVAILABLE, "backing up the store database to " + file + ": " + e, e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.debug("Could not remove {}", file, e);
+        }
     }
 
     /** Finishes accepted writes, persists last-seen times, closes the database and stops both threads. */
