@@ -73,12 +73,16 @@ public final class Gateway implements AutoCloseable {
     private volatile boolean running = true;
     private volatile WorkerMessage lastConfiguration;
     private volatile String lastVersion;
+    /** The certificate whose disconnect the workers were told of: the control plane repeats it on every poll. */
+    private volatile java.math.BigInteger disconnectNotified;
+    private volatile ClientIdentity current;
 
     private Gateway(GatewaySettings settings, List<WorkerSpec> specs, Duration pollInterval) {
         this.settings = settings;
         this.pollInterval = pollInterval;
         this.identityFiles = new IdentityFiles(settings.certFile(), settings.keyFile());
         ClientIdentity identity = identityFiles.load();
+        this.current = identity;
         List<X509Certificate> anchors = new ArrayList<>();
         for (Path root : settings.caRoots()) {
             try {
@@ -144,12 +148,14 @@ public final class Gateway implements AutoCloseable {
         Optional<DeviceResponse> answer = request(DeviceRequest.of(Route.CONTROL_IN, settings.clientId(), null));
         if (answer.isPresent() && answer.get().status() == 200 && answer.get().hasBody()) {
             String command = GatewayMessages.command(answer.get().body());
-            if (command.equals("disconnect")) {
+            java.math.BigInteger serial = current.leaf().getSerialNumber();
+            if (command.equals("disconnect") && !serial.equals(disconnectNotified)) {
+                disconnectNotified = serial;
                 LOG.warn("the control plane sent disconnect: notifying the workers");
                 lastConfiguration = null;
                 lastVersion = null;
                 dispatcher.notifyDisconnect();
-            } else if (!command.isEmpty()) {
+            } else if (!command.isEmpty() && !command.equals("disconnect")) {
                 LOG.info("control command {} ignored", command);
             }
         }
@@ -203,6 +209,7 @@ public final class Gateway implements AutoCloseable {
 
     private void reloadIdentity() {
         identityFiles.changed().ifPresent(identity -> {
+            current = identity;
             client.useIdentity(identity);
             LOG.info("reloaded the client certificate {}", identity.leaf().getSubjectX500Principal().getName());
         });
