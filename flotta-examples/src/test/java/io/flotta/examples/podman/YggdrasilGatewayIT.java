@@ -166,12 +166,19 @@ class YggdrasilGatewayIT {
         String page = awaitPage(port, "MESSAGE=first");
         assertThat(page).contains("DEVICE_ID=" + deviceId);
         awaitPhase(name, "Running");
+        String firstPod = Podman.podId(name).orElseThrow();
+        if (Podman.nftPresent()) {
+            assertThat(Podman.nftTable()).contains("dport " + port).contains("flotta workload " + name);
+        }
         assertThat(awaitEvent(name, "Started").message()).contains("container httpd started");
         assertThat(cp.deployments()).filteredOn(d -> d.name().equals(name)).singleElement()
                 .satisfies(d -> assertThat(d.phases()).containsExactly(Map.entry("Running", 1)));
 
         deploy(name, SampleWorkload.pod(port, "second"));
         awaitPage(port, "MESSAGE=second");
+        assertThat(Podman.podId(name)).as("a changed deployment gets a new pod").isPresent().get().isNotEqualTo(firstPod);
+        assertThat(awaitEvent(name, "Stopped").message()).as("the old container was stopped, not killed")
+                .contains("container httpd stopped");
         awaitPhase(name, "Running");
     }
 

@@ -78,7 +78,7 @@ public final class WorkerTransportClient implements TransportClient {
     private volatile GatewayConfig gatewayConfig;
     private Server server;
     private boolean registered;
-    private boolean closed;
+    private volatile boolean closed;
     private boolean warnedAboutId;
 
     // guarded by `pushed`
@@ -145,6 +145,9 @@ public final class WorkerTransportClient implements TransportClient {
         long deadline = System.nanoTime() + wait.toNanos();
         synchronized (pushed) {
             while (true) {
+                if (closed) {
+                    throw new FlottaException(FlottaException.Code.UNAVAILABLE, "the worker transport is closed");
+                }
                 if (disconnectReceived) {
                     return DeviceResponse.empty(404);
                 }
@@ -227,7 +230,8 @@ public final class WorkerTransportClient implements TransportClient {
         }
         // the gateway may be back after a restart: try at once rather than after the reconnect backoff
         channel.resetConnectBackoff();
-        DispatcherGrpc.DispatcherBlockingStub stub = DispatcherGrpc.newBlockingStub(channel);
+        // waiting for the socket rides over a gateway that is still starting up
+        DispatcherGrpc.DispatcherBlockingStub stub = DispatcherGrpc.newBlockingStub(channel).withWaitForReady();
         try {
             GatewayConfig config = Protos.config(stub.withDeadlineAfter(SETUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .getConfig(Empty.getDefaultInstance()));
