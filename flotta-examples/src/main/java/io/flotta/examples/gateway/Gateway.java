@@ -24,6 +24,7 @@ import io.flotta.transport.yggdrasil.WorkerMessage;
 import io.flotta.transport.yggdrasil.YggdrasilDispatcher;
 import io.flotta.transport.yggdrasil.YggdrasilTransportClientProvider;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ public final class Gateway implements AutoCloseable {
     private volatile WorkerMessage lastConfiguration;
     private volatile String lastVersion;
     /** The certificate whose disconnect the workers were told of: the control plane repeats it on every poll. */
-    private volatile java.math.BigInteger disconnectNotified;
+    private volatile BigInteger disconnectNotified;
     private volatile ClientIdentity current;
 
     private Gateway(GatewaySettings settings, List<WorkerSpec> specs, Duration pollInterval) {
@@ -148,7 +149,7 @@ public final class Gateway implements AutoCloseable {
         Optional<DeviceResponse> answer = request(DeviceRequest.of(Route.CONTROL_IN, settings.clientId(), null));
         if (answer.isPresent() && answer.get().status() == 200 && answer.get().hasBody()) {
             String command = GatewayMessages.command(answer.get().body());
-            java.math.BigInteger serial = current.leaf().getSerialNumber();
+            BigInteger serial = current.leaf().getSerialNumber();
             if (command.equals("disconnect") && !serial.equals(disconnectNotified)) {
                 disconnectNotified = serial;
                 LOG.warn("the control plane sent disconnect: notifying the workers");

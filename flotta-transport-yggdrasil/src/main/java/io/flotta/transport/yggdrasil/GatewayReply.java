@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotta.core.wire.Json;
 import io.flotta.spi.FlottaException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,7 +40,7 @@ public record GatewayReply(int statusCode, byte[] body, Map<String, String> meta
                 parsed = Json.readTree(body);
             } catch (FlottaException e) {
                 // not JSON: kept as a string, so the reply itself stays valid JSON
-                parsed = JsonNodeFactory.instance.textNode(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+                parsed = JsonNodeFactory.instance.textNode(new String(body, StandardCharsets.UTF_8));
             }
             reply.set("Body", parsed);
         }
@@ -58,7 +60,7 @@ public record GatewayReply(int statusCode, byte[] body, Map<String, String> meta
         JsonNode status = reply.path("StatusCode");
         if (!status.canConvertToInt()) {
             throw new FlottaException(FlottaException.Code.INVALID_ARGUMENT,
-                    "gateway reply has no StatusCode: " + new String(json, java.nio.charset.StandardCharsets.UTF_8));
+                    "gateway reply has no StatusCode: " + new String(json, StandardCharsets.UTF_8));
         }
         JsonNode bodyNode = reply.path("Body");
         byte[] body;
@@ -86,13 +88,13 @@ public record GatewayReply(int statusCode, byte[] body, Map<String, String> meta
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GatewayReply r && r.statusCode == statusCode && java.util.Arrays.equals(r.body, body)
+        return o instanceof GatewayReply r && r.statusCode == statusCode && Arrays.equals(r.body, body)
                 && r.metadata.equals(metadata);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * statusCode + java.util.Arrays.hashCode(body)) + metadata.hashCode();
+        return 31 * (31 * statusCode + Arrays.hashCode(body)) + metadata.hashCode();
     }
 
     @Override

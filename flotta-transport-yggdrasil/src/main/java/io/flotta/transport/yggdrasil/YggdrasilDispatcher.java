@@ -21,6 +21,8 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -184,7 +186,7 @@ public final class YggdrasilDispatcher implements AutoCloseable {
         String name = UnixSockets.strip(address);
         if (name.startsWith("/")) {
             try {
-                java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(name));
+                Files.deleteIfExists(Path.of(name));
             } catch (IOException e) {
                 LOG.debug("cannot remove {}", name, e);
             }
@@ -197,7 +199,7 @@ public final class YggdrasilDispatcher implements AutoCloseable {
         if (own.startsWith("@")) {
             return "@ygg-" + handlerName + "-" + suffix;
         }
-        java.nio.file.Path dir = java.nio.file.Path.of(own).getParent();
+        Path dir = Path.of(own).getParent();
         return dir.resolve("ygg-" + handlerName + "-" + suffix + ".sock").toString();
     }
 

@@ -78,6 +78,9 @@ class WorkerProtocolIT {
         return YggdrasilDispatcher.start(at, new YggdrasilDispatcher.Handler() {
             @Override
             public GatewayReply send(WorkerMessage message) {
+                if (message.directive().equals("unreachable")) {
+                    throw new FlottaException(FlottaException.Code.UNAVAILABLE, "control plane unreachable");
+                }
                 byte[] envelope = GatewayMessages.dataOut(message, Instant.now());
                 posted.add(envelope);
                 JsonNode recorded = answers.get(message.messageId());
@@ -256,6 +259,22 @@ class WorkerProtocolIT {
         assertThat(dispatcher.dispatch(new WorkerMessage("m", Map.of(), "{\"version\":\"7\"}".getBytes(StandardCharsets.UTF_8),
                 "", "device"))).isTrue();
         assertThat(worker.send(DeviceRequest.of(Route.DATA_IN, DEVICE, null)).etag()).isEqualTo("7");
+    }
+
+    @Test
+    void anUnreachableControlPlaneIsAnErrorButKeepsTheRegistration() {
+        worker = worker(address);
+        worker.send(DeviceRequest.of(Route.DATA_OUT, DEVICE, heartbeat()));
+        String workerAddress = dispatcher.workers().get("device").address();
+
+        assertThatThrownBy(() -> worker.send(DeviceRequest.of(Route.DATA_OUT, DEVICE,
+                new String(heartbeat(), StandardCharsets.UTF_8).replace("heartbeat", "unreachable")
+                        .getBytes(StandardCharsets.UTF_8))))
+                .isInstanceOf(FlottaException.class).hasMessageContaining("control plane unreachable");
+
+        assertThat(worker.send(DeviceRequest.of(Route.DATA_OUT, DEVICE, heartbeat())).status()).isEqualTo(200);
+        assertThat(dispatcher.workers().get("device").address()).as("not registered again").isEqualTo(workerAddress);
+        assertThat(workerChanges).hasSize(1);
     }
 
     @Test

@@ -26,6 +26,7 @@ import io.flotta.transport.yggdrasil.internal.proto.RegistrationRequest;
 import io.flotta.transport.yggdrasil.internal.proto.RegistrationResponse;
 import io.flotta.transport.yggdrasil.internal.proto.Response;
 import io.flotta.transport.yggdrasil.internal.proto.WorkerGrpc;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.StatusRuntimeException;
@@ -36,8 +37,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -123,7 +122,8 @@ public final class WorkerTransportClient implements TransportClient {
     }
 
     private DeviceResponse forward(DeviceRequest request) {
-        Data data = Protos.data(message(request.body()));
+        // the worker protocol carries the envelope's content with its ids, as upstream's worker sends it
+        Data data = Protos.data(GatewayMessages.toWorker(request.body()));
         Response response;
         try {
             response = DispatcherGrpc.newBlockingStub(channel)
@@ -133,11 +133,6 @@ public final class WorkerTransportClient implements TransportClient {
         }
         GatewayReply reply = GatewayReply.parse(response.getResponse().toByteArray());
         return new DeviceResponse(reply.statusCode(), reply.body(), reply.metadata().get("Etag"));
-    }
-
-    /** A device API envelope as the worker protocol carries it: the content alone, with the envelope's ids. */
-    static WorkerMessage message(byte[] envelope) {
-        return GatewayMessages.toWorker(envelope);
     }
 
     private DeviceResponse awaitConfiguration(DeviceRequest request) {
@@ -260,10 +255,16 @@ public final class WorkerTransportClient implements TransportClient {
         }
     }
 
-    /** The gateway did not answer: register again on the next request (it may have restarted). */
+    /**
+     * A call failed. When the socket is gone too the gateway went away: register again on the next
+     * request (it may have restarted). A gateway that is there but could not reach the control plane
+     * keeps the registration.
+     */
     private FlottaException lost(String what, StatusRuntimeException e) {
-        synchronized (this) {
-            registered = false;
+        if (channel.getState(false) != ConnectivityState.READY) {
+            synchronized (this) {
+                registered = false;
+            }
         }
         return new FlottaException(FlottaException.Code.UNAVAILABLE, what + " to the gateway failed: " + e.getStatus(), e);
     }
