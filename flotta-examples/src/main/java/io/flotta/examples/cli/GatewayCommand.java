@@ -21,6 +21,10 @@ public final class GatewayCommand implements Callable<Integer> {
             + "default: 'workers' beside the config file.")
     Path workersDir;
 
+    @Option(names = "--run-dir", description = "Where the workers' pid files are kept; default: 'run' beside the "
+            + "config file.")
+    Path runDir;
+
     @Option(names = "--poll-interval-seconds", defaultValue = "5", description = "How often control/in is polled "
             + "(default: ${DEFAULT-VALUE}, as upstream).")
     int pollIntervalSeconds;
@@ -28,7 +32,8 @@ public final class GatewayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Path workers = workersDir != null ? workersDir : config.toAbsolutePath().getParent().resolve("workers");
-        Gateway gateway = Gateway.start(config, workers, Duration.ofSeconds(Math.max(1, pollIntervalSeconds)));
+        Path run = runDir != null ? runDir : config.toAbsolutePath().getParent().resolve("run");
+        Gateway gateway = Gateway.start(config, workers, run, Duration.ofSeconds(Math.max(1, pollIntervalSeconds)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();

@@ -78,7 +78,7 @@ public final class Gateway implements AutoCloseable {
     private volatile BigInteger disconnectNotified;
     private volatile ClientIdentity current;
 
-    private Gateway(GatewaySettings settings, List<WorkerSpec> specs, Duration pollInterval) {
+    private Gateway(GatewaySettings settings, List<WorkerSpec> specs, Path runDirectory, Duration pollInterval) {
         this.settings = settings;
         this.pollInterval = pollInterval;
         this.identityFiles = new IdentityFiles(settings.certFile(), settings.keyFile());
@@ -99,7 +99,8 @@ public final class Gateway implements AutoCloseable {
                 : settings.socketAddr();
         this.dispatcher = YggdrasilDispatcher.start(socket, new Handler());
         this.workers = new WorkerProcesses(Map.of(YggdrasilTransportClientProvider.SOCKET_ENV, socket,
-                "PATH", Objects.requireNonNullElse(System.getenv("PATH"), "/usr/bin:/bin")), dispatcher::processEnded);
+                "PATH", Objects.requireNonNullElse(System.getenv("PATH"), "/usr/bin:/bin")), runDirectory,
+                dispatcher::processEnded);
         LOG.info("gateway {} started: control plane {}, dispatcher at {}, {} worker(s), certificate {}",
                 settings.clientId(), settings.serverUri(), socket, specs.size(),
                 identity.leaf().getSubjectX500Principal().getName());
@@ -112,12 +113,13 @@ public final class Gateway implements AutoCloseable {
     /**
      * Starts a gateway from upstream's layout: {@code config} and the worker files in {@code workersDirectory}.
      *
+     * @param runDirectory where the workers' pid files are kept
      * @param pollInterval how often control/in (and data/in, on servers without long poll) is polled;
      *                     upstream polls every 5 s
      */
-    public static Gateway start(Path config, Path workersDirectory, Duration pollInterval) {
+    public static Gateway start(Path config, Path workersDirectory, Path runDirectory, Duration pollInterval) {
         GatewaySettings settings = GatewaySettings.read(config, DeviceIds.local());
-        return new Gateway(settings, WorkerSpec.readAll(workersDirectory), pollInterval);
+        return new Gateway(settings, WorkerSpec.readAll(workersDirectory), runDirectory, pollInterval);
     }
 
     /** {@code Gateway --config FILE [--workers-dir DIR] [--poll-interval-seconds N]}, as {@code flotta gateway}. */

@@ -4,10 +4,14 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -19,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * {@code YGG_SOCKET_ADDR} and their configured environment, their output copied to the gateway's
  * with the worker's name in front, restarted when they end (after a delay that grows while they
  * keep ending quickly), stopped with SIGTERM when the gateway stops.
+ *
+ * <p>Each running worker has a pid file (its pid and start time) in the run directory. A gateway that
+ * was killed leaves its workers running; the next one stops them before it starts their
+ * replacements, so a handler never has two workers. The start time makes sure a pid that the system
+ * gave to another process since is left alone.
  */
 final class WorkerProcesses implements AutoCloseable {
 
@@ -27,21 +36,25 @@ final class WorkerProcesses implements AutoCloseable {
     private static final Duration MAX_DELAY = Duration.ofSeconds(30);
 
     private final Map<String, String> baseEnv;
+    private final Path runDirectory;
     private final LongConsumer ended;
     private final Map<String, Process> running = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
 
     /**
-     * @param baseEnv environment every worker gets ({@code YGG_SOCKET_ADDR}…)
-     * @param ended   told the pid of each worker process that ended
+     * @param baseEnv      environment every worker gets ({@code YGG_SOCKET_ADDR}…)
+     * @param runDirectory where the workers' pid files are kept
+     * @param ended        told the pid of each worker process that ended
      */
-    WorkerProcesses(Map<String, String> baseEnv, LongConsumer ended) {
+    WorkerProcesses(Map<String, String> baseEnv, Path runDirectory, LongConsumer ended) {
         this.baseEnv = Map.copyOf(baseEnv);
+        this.runDirectory = runDirectory;
         this.ended = ended;
     }
 
     synchronized void start(WorkerSpec spec) {
+        stopLeftover(spec.name());
         Thread supervisor = new Thread(() -> supervise(spec), "gateway-worker-" + spec.name());
         supervisor.setDaemon(true);
         threads.add(supervisor);
@@ -64,6 +77,7 @@ final class WorkerProcesses implements AutoCloseable {
                 continue;
             }
             running.put(spec.name(), process);
+            writePidFile(spec.name(), process.toHandle());
             LOG.info("started worker {} (pid {})", spec.name(), process.pid());
             int exit;
             try {
@@ -72,6 +86,7 @@ final class WorkerProcesses implements AutoCloseable {
                 return;
             }
             running.remove(spec.name(), process);
+            deletePidFile(spec.name());
             ended.accept(process.pid());
             if (stopping) {
                 return;
@@ -82,6 +97,60 @@ final class WorkerProcesses implements AutoCloseable {
             if (!pause(delay)) {
                 return;
             }
+        }
+    }
+
+    private Path pidFile(String name) {
+        return runDirectory.resolve(name + ".pid");
+    }
+
+    private void writePidFile(String name, ProcessHandle handle) {
+        try {
+            Files.createDirectories(runDirectory);
+            Files.writeString(pidFile(name), handle.pid() + " " + handle.info().startInstant().map(Instant::toString)
+                    .orElse("-") + "\n");
+        } catch (IOException e) {
+            LOG.warn("cannot write the pid file of worker {}: {}", name, e.getMessage());
+        }
+    }
+
+    private void deletePidFile(String name) {
+        try {
+            Files.deleteIfExists(pidFile(name));
+        } catch (IOException e) {
+            LOG.debug("cannot delete the pid file of worker {}", name, e);
+        }
+    }
+
+    /** Stops the worker a killed gateway left running, if its pid file names a live process it started. */
+    private void stopLeftover(String name) {
+        Path file = pidFile(name);
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            String[] recorded = Files.readString(file).strip().split(" ");
+            Optional<ProcessHandle> leftover = ProcessHandle.of(Long.parseLong(recorded[0]))
+                    .filter(ProcessHandle::isAlive)
+                    .filter(p -> recorded.length > 1 && p.info().startInstant().map(Instant::toString)
+                            .filter(recorded[1]::equals).isPresent());
+            if (leftover.isPresent()) {
+                ProcessHandle p = leftover.get();
+                LOG.warn("stopping the leftover worker {} (pid {}) of a gateway that did not stop it", name, p.pid());
+                p.destroy();
+                try {
+                    p.onExit().get(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    p.destroyForcibly();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    LOG.debug("waiting for pid {} failed", p.pid(), e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            Files.deleteIfExists(file);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot check the pid file {}: {}", file, e.getMessage());
         }
     }
 
@@ -144,5 +213,6 @@ final class WorkerProcesses implements AutoCloseable {
                 p.destroyForcibly();
             }
         }
+        running.keySet().forEach(this::deletePidFile);
     }
 }

@@ -82,6 +82,8 @@ class YggdrasilGatewayIT {
 
     private final List<ChildJvm> gateways = new ArrayList<>();
     private final List<String> deployed = new ArrayList<>();
+    /** Workers this test's gateways started that a killed gateway could have left behind. */
+    private final List<ProcessHandle> workerProcesses = new ArrayList<>();
     private EmbeddedControlPlane embedded;
     private ControlPlane cp;
     private ChildJvm gateway;
@@ -134,6 +136,7 @@ class YggdrasilGatewayIT {
         if (gateway != null) {
             gateway.stopOrKill(Duration.ofSeconds(30));
         }
+        workerProcesses.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         try (WorkloadRuntime runtime = new PodmanRuntimeProvider().create(ProviderConfig.of(agentState.resolve("runtime")))) {
             for (String name : deployed) {
                 try {
@@ -207,6 +210,21 @@ class YggdrasilGatewayIT {
                 .as("the restarted gateway started with the device certificate").isEmpty();
         assertThat(gateway.lines().get(0).text() + gateway.awaitLine(Pattern.compile("gateway \\S+ started"), WAIT).text())
                 .contains("certificate CN=" + deviceId);
+
+        // a killed gateway leaves its worker running: the next one stops it before starting a new one
+        ProcessHandle orphan = gateway.handle().children().findFirst().orElseThrow();
+        workerProcesses.add(orphan);
+        gateway.kill();
+        assertThat(orphan.isAlive()).as("the worker outlives a killed gateway").isTrue();
+        Instant killed = Instant.now();
+        gateway = startGateway();
+        gateway.awaitLine(Pattern.compile("stopping the leftover worker device-worker \\(pid " + orphan.pid() + "\\)"), WAIT);
+        await("the leftover worker to end", () -> Optional.of(orphan).filter(p -> !p.isAlive()));
+        gateway.awaitLine(Pattern.compile("worker registered: handler device"), WAIT);
+        await("a heartbeat through the gateway started after the kill", () -> cp.device(NS, deviceId)
+                .filter(d -> d.lastSeen() != null && d.lastSeen().isAfter(killed.plusSeconds(2))));
+        assertThat(Podman.podId(name)).as("the pod was not recreated").contains(pod);
+        assertThat(device().status().certificateSerials()).isEqualTo(serials);
 
         // deletion: control/in says disconnect, the gateway notifies its worker, the agent wipes itself
         assertThat(cp.deleteDevice(NS, deviceId)).isTrue();
