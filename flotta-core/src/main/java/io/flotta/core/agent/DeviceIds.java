@@ -7,12 +7,12 @@ import java.util.Locale;
 import java.util.UUID;
 
 /** The default device id: the machine id as a UUID, as upstream agents name their device. */
-final class DeviceIds {
+public final class DeviceIds {
 
     private DeviceIds() {
     }
 
-    static String local() {
+    public static String local() {
         for (String file : new String[] {"/etc/machine-id", "/var/lib/dbus/machine-id"}) {
             try {
                 String id = Files.readString(Path.of(file)).trim().toLowerCase(Locale.ROOT);

@@ -28,8 +28,11 @@ import java.util.Objects;
  *
  * <p>On disk (a directory): {@code ca.pem}, {@code registration.pem}, {@code registration-key.pem}
  * (mode 0600, SEC1 {@code EC PRIVATE KEY} so the upstream agent can read it), {@code bundle.json}
- * ({@code {"server": …}}, optionally {@code "transport"} and {@code "endpoints"}) and, for the
- * upstream yggdrasil gateway, a {@code config.toml} naming the same files and the HTTP server.
+ * ({@code {"server": …}}, optionally {@code "transport"} and {@code "endpoints"}) and, for a
+ * yggdrasil gateway (upstream's or ours), a {@code config.toml} naming the CA, the HTTP server and
+ * {@code gateway.pem}/{@code gateway-key.pem}: the gateway's own identity, a copy of the registration
+ * certificate that its worker replaces with the device certificate after registration. The
+ * registration files themselves stay untouched, so a device that was deleted can pair again.
  *
  * @param server         the control plane's device API address for {@code transport}
  * @param caCertificates the CA certificates the server's certificate chains to
@@ -49,6 +52,11 @@ public record BootstrapBundle(URI server, List<X509Certificate> caCertificates, 
     public static final String CERT_FILE = "registration.pem";
     public static final String KEY_FILE = "registration-key.pem";
     public static final String CONFIG_FILE = "bundle.json";
+    /** The identity a yggdrasil gateway presents; its worker rewrites it. */
+    public static final String GATEWAY_CERT_FILE = "gateway.pem";
+    public static final String GATEWAY_KEY_FILE = "gateway-key.pem";
+    /** Settings of a yggdrasil gateway, in upstream's layout. */
+    public static final String GATEWAY_CONFIG_FILE = "config.toml";
 
     public BootstrapBundle {
         Objects.requireNonNull(server, "server");
@@ -121,7 +129,9 @@ public record BootstrapBundle(URI server, List<X509Certificate> caCertificates, 
             }
             SecureFiles.writePublic(directory.resolve(CONFIG_FILE), ModelJson.mapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsString(config));
-            SecureFiles.writePublic(directory.resolve("config.toml"), yggdrasilConfig(directory));
+            SecureFiles.writePublic(directory.resolve(GATEWAY_CERT_FILE), Pem.encodeCertificates(registration.chain()));
+            SecureFiles.writePrivate(directory.resolve(GATEWAY_KEY_FILE), Pem.encodePrivateKey(registration.key()));
+            SecureFiles.writePublic(directory.resolve(GATEWAY_CONFIG_FILE), yggdrasilConfig(directory));
         } catch (IOException e) {
             throw new ConfigurationException("cannot write the bootstrap bundle to " + directory + ": " + e.getMessage(), e);
         }
@@ -155,11 +165,12 @@ public record BootstrapBundle(URI server, List<X509Certificate> caCertificates, 
         URI http = transport.equals(DEFAULT_TRANSPORT) ? server : endpoints.getOrDefault(DEFAULT_TRANSPORT, server);
         String hostPort = http.getAuthority();
         return String.join("\n",
-                "# Settings for the upstream yggdrasil gateway, pointing at the files of this bundle.",
+                "# Settings for a yggdrasil gateway (upstream's or 'flotta gateway'), pointing at the files of this",
+                "# bundle. client-id (the device id) defaults to the machine id, as the agent's does.",
                 "protocol = \"http\"",
                 "server = [\"" + hostPort + "\"]",
-                "cert-file = \"" + abs.resolve(CERT_FILE) + "\"",
-                "key-file = \"" + abs.resolve(KEY_FILE) + "\"",
+                "cert-file = \"" + abs.resolve(GATEWAY_CERT_FILE) + "\"",
+                "key-file = \"" + abs.resolve(GATEWAY_KEY_FILE) + "\"",
                 "ca-root = [\"" + abs.resolve(CA_FILE) + "\"]",
                 "path-prefix = \"api/flotta-management/v1\"",
                 "");
