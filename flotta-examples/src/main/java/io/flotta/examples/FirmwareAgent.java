@@ -5,7 +5,6 @@ import io.flotta.core.bootstrap.BootstrapBundle;
 import io.flotta.core.providers.ProviderRegistry;
 import io.flotta.spi.ProviderConfig;
 import io.flotta.spi.runtime.WorkloadRuntimeProvider;
-import io.flotta.spi.transport.TransportClientProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -17,7 +16,6 @@ public final class FirmwareAgent {
         Agent agent = Agent.builder()
                 .bootstrap(BootstrapBundle.read(bundle))
                 .stateDirectory(state)
-                .transport(ProviderRegistry.discover(TransportClientProvider.class).selectConfigured(null))
                 .runtime(ProviderRegistry.discover(WorkloadRuntimeProvider.class).selectConfigured(null)
                         .create(ProviderConfig.of(state.resolve("runtime"))))
                 .build();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotta.core.bootstrap.BootstrapBundle;
+import io.flotta.core.providers.ProviderRegistry;
 import io.flotta.core.model.ModelJson;
 import io.flotta.core.wire.Json;
 import io.flotta.core.wire.Message;
@@ -147,6 +148,11 @@ public final class Agent implements AutoCloseable {
 
     public String deviceId() {
         return deviceId;
+    }
+
+    /** The transport provider's name and the server it speaks to, e.g. {@code grpc to https://host:8045}. */
+    public String transport() {
+        return transportProvider.name() + " to " + bootstrap.server();
     }
 
     public Phase phase() {
@@ -685,6 +691,7 @@ public final class Agent implements AutoCloseable {
         private BootstrapBundle bootstrap;
         private Path stateDirectory;
         private TransportClientProvider transport;
+        private String transportName;
         private WorkloadRuntime runtime;
         private Supplier<JsonNode> hardware;
         private Clock clock = Clock.systemUTC();
@@ -709,6 +716,17 @@ public final class Agent implements AutoCloseable {
 
         public Builder transport(TransportClientProvider value) {
             this.transport = value;
+            return this;
+        }
+
+        /**
+         * Picks the transport provider by name (e.g. {@code grpc}) and the bundle's server for it. Without
+         * a provider or a name, the agent uses the transport the bundle names, or, when the bundle names
+         * only the default, the best available provider ({@code flotta.transport.client} system property,
+         * then priority: the yggdrasil worker wins when a gateway started the agent).
+         */
+        public Builder transport(String name) {
+            this.transportName = name == null || name.isBlank() ? null : name.strip();
             return this;
         }
 
@@ -774,6 +792,16 @@ public final class Agent implements AutoCloseable {
         }
 
         public Agent build() {
+            if (transport == null && bootstrap != null) {
+                if (transportName != null) {
+                    bootstrap = bootstrap.forTransport(transportName);
+                }
+                String named = bootstrap.transport().equals(BootstrapBundle.DEFAULT_TRANSPORT) ? null : bootstrap.transport();
+                transport = ProviderRegistry.discover(TransportClientProvider.class).selectConfigured(named);
+                if (bootstrap.endpoints().containsKey(transport.name())) {
+                    bootstrap = bootstrap.forTransport(transport.name());
+                }
+            }
             return new Agent(this);
         }
     }

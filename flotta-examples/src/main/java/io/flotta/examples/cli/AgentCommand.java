@@ -9,7 +9,6 @@ import io.flotta.spi.runtime.WorkloadRuntime;
 import io.flotta.spi.runtime.WorkloadRuntimeProvider;
 import io.flotta.spi.storage.ObjectStorage;
 import io.flotta.spi.storage.ObjectStorageProvider;
-import io.flotta.spi.transport.TransportClientProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -43,8 +42,8 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--runtime", description = "Workload runtime provider (podman, log; default: the best available).")
     String runtime;
 
-    @Option(names = "--transport", description = "Transport provider, e.g. http or grpc (default: the bundle's, "
-            + "else http); the bundle must name that transport's server.")
+    @Option(names = "--transport", description = "Transport provider, e.g. http or grpc (default: the bundle's; "
+            + "under a yggdrasil gateway, yggdrasil); the bundle must name that transport's server.")
     String transport;
 
     @Option(names = "--max-backoff-seconds", defaultValue = "30", description = "Longest wait between retries "
@@ -64,12 +63,11 @@ public final class AgentCommand implements Callable<Integer> {
         WorkloadRuntime workloads = ProviderRegistry.discover(WorkloadRuntimeProvider.class).selectConfigured(runtime)
                 .create(ProviderConfig.of(stateDir.resolve("runtime")));
         ObjectStorage storage = objectStorage();
-        BootstrapBundle bootstrap = BootstrapBundle.read(bundle).forTransport(transport);
         Agent.Builder builder = Agent.builder()
-                .bootstrap(bootstrap)
+                .bootstrap(BootstrapBundle.read(bundle))
                 .stateDirectory(stateDir)
                 .deviceId(deviceId)
-                .transport(ProviderRegistry.discover(TransportClientProvider.class).select(bootstrap.transport()))
+                .transport(transport)
                 .runtime(workloads)
                 .backoff(Duration.ofSeconds(1), Duration.ofSeconds(maxBackoffSeconds));
         AgentMetrics metrics = metricsPort == null ? null : new AgentMetrics(workloads);
@@ -91,8 +89,7 @@ public final class AgentCommand implements Callable<Integer> {
             }
         }, "flotta-agent-shutdown"));
         agent.start();
-        System.out.println("Agent " + agent.deviceId() + " started (transport " + bootstrap.transport() + " to "
-                + bootstrap.server() + ")");
+        System.out.println("Agent " + agent.deviceId() + " started (transport " + agent.transport() + ")");
         if (metrics != null) {
             System.out.println("Agent metrics at http://127.0.0.1:" + metrics.serve("127.0.0.1", metricsPort) + "/metrics");
         }
