@@ -505,6 +505,17 @@ class ControlPlaneTest {
         }
     }
 
+    @Test
+    void aControlPlaneThatKeepsOneNamespacePutsDevicesThereWhateverTheyAskFor() {
+        t.close();
+        t = new TestControlPlane(dir.resolve("one-namespace"), ControlPlaneOptions.builder().namespace("edge")
+                .devicesChooseNamespace(false).build());
+        t.pair("dev-ns");
+        assertThat(t.controlPlane.device("edge", "dev-ns")).isPresent();
+        assertThat(t.controlPlane.device("default", "dev-ns")).as("asked for default").isEmpty();
+        assertThat(t.controlPlane.enrolmentRequests()).extracting(EnrolmentView::targetNamespace).containsExactly("edge");
+    }
+
     private JsonNode configuration(Device d) {
         return TestControlPlane.json(t.call(Route.DATA_IN, d.id(), d.chain(), null).body()).path("content").path("configuration");
     }

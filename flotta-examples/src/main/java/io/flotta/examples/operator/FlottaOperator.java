@@ -86,7 +86,9 @@ public final class FlottaOperator implements Callable<Integer> {
                     KubernetesCertificateAuthorityProvider.DEFAULT_SECRET, ProviderConfig.of(workDir.resolve("ca")));
             open.add(ca);
             ControlPlane controlPlane = ControlPlane.builder().store(store).certificateAuthority(ca).leader(false)
-                    .options(ControlPlaneOptions.builder().namespace(namespace).autoApprove(!manualApproval)
+                    // devices live in our namespace whatever they ask for: the store and RBAC cover that one only
+                    .options(ControlPlaneOptions.builder().namespace(namespace).devicesChooseNamespace(false)
+                            .autoApprove(!manualApproval)
                             .heartbeatPeriod(Duration.ofSeconds(heartbeatSeconds)).build())
                     .build();
             open.add(controlPlane);
