@@ -63,6 +63,9 @@ public final class FlottaOperator implements Callable<Integer> {
     @Option(names = "--heartbeat-seconds", defaultValue = "60", description = "Default heartbeat period (default: ${DEFAULT-VALUE}).")
     int heartbeatSeconds;
 
+    @Option(names = "--last-seen-flush-seconds", defaultValue = "60", description = "How often each replica writes the last-seen times of the devices it served (default: ${DEFAULT-VALUE}).")
+    int lastSeenFlushSeconds;
+
     @Option(names = "--bucket-storage-class", description = "Create ObjectBucketClaims of this storage class for devices that request storage.")
     String storageClass;
 
@@ -80,7 +83,8 @@ public final class FlottaOperator implements Callable<Integer> {
         Config config = kubeconfig == null ? Config.autoConfigure(null) : Config.fromKubeconfig(null, kubeconfig);
         List<AutoCloseable> open = new ArrayList<>();
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-            KubernetesStore store = KubernetesStore.start(client, KubernetesStoreSettings.namespace(namespace));
+            KubernetesStore store = KubernetesStore.start(client, KubernetesStoreSettings.namespace(namespace)
+                    .withLastSeenFlush(Duration.ofSeconds(lastSeenFlushSeconds)));
             open.add(store);
             CertificateAuthority ca = KubernetesCertificateAuthorityProvider.open(client, namespace,
                     KubernetesCertificateAuthorityProvider.DEFAULT_SECRET, ProviderConfig.of(workDir.resolve("ca")));
@@ -89,7 +93,11 @@ public final class FlottaOperator implements Callable<Integer> {
                     // devices live in our namespace whatever they ask for: the store and RBAC cover that one only
                     .options(ControlPlaneOptions.builder().namespace(namespace).devicesChooseNamespace(false)
                             .autoApprove(!manualApproval)
-                            .heartbeatPeriod(Duration.ofSeconds(heartbeatSeconds)).build())
+                            .heartbeatPeriod(Duration.ofSeconds(heartbeatSeconds))
+                            // the leader learns of heartbeats other replicas served when they flush:
+                            // a device is offline only once it missed more than a flush period
+                            .offlineAfterMissed(Math.max(3, (lastSeenFlushSeconds + heartbeatSeconds - 1) / heartbeatSeconds + 2))
+                            .build())
                     .build();
             open.add(controlPlane);
             IssuedCredential tls = ca.issueServer(serverNames, serverIps, Duration.ofDays(365));
