@@ -459,9 +459,10 @@ class ControlPlaneTest {
                 + "\"metrics\":{\"retention\":{\"max_hours\":2}}}}"));
         t.store.create(Resource.of(Kind.DEVICE_SET, "default", "fast")
                 .withSpec("{\"configuration\":{\"heartbeat\":{\"period_seconds\":5}},\"requestStorage\":true}"));
-        assertThat(configuration(device).at("/heartbeat/period_seconds").asInt()).isEqualTo(30);
+        awaitHeartbeatPeriod(device, 30);
 
         t.controlPlane.setDeviceLabels("default", "dev-set", Map.of(DeviceSettings.MEMBER_OF_LABEL, "fast"));
+        awaitHeartbeatPeriod(device, 5);
         JsonNode inSet = configuration(device);
         assertThat(inSet.at("/heartbeat/period_seconds").asInt()).isEqualTo(5);
         assertThat(inSet.at("/heartbeat/hardware_profile").isObject()).isTrue();
@@ -471,15 +472,20 @@ class ControlPlaneTest {
         String version = t.call(Route.DATA_IN, "dev-set", device.chain(), null).etag();
         Resource set = t.store.get(new io.flotta.spi.store.ResourceKey(Kind.DEVICE_SET, "default", "fast")).orElseThrow();
         t.store.update(set.withSpec("{\"configuration\":{\"heartbeat\":{\"period_seconds\":7}}}"));
-        long deadline = System.currentTimeMillis() + 5000;
-        while (configuration(device).at("/heartbeat/period_seconds").asInt() != 7 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(configuration(device).at("/heartbeat/period_seconds").asInt()).isEqualTo(7);
+        awaitHeartbeatPeriod(device, 7);
         assertThat(t.call(Route.DATA_IN, "dev-set", device.chain(), null).etag()).isNotEqualTo(version);
 
         t.controlPlane.setDeviceLabels("default", "dev-set", Map.of());
-        assertThat(configuration(device).at("/heartbeat/period_seconds").asInt()).isEqualTo(30);
+        awaitHeartbeatPeriod(device, 30);
+    }
+
+    /** Store events reach the engine asynchronously: wait for the configuration to follow. */
+    private void awaitHeartbeatPeriod(Device device, int seconds) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (configuration(device).at("/heartbeat/period_seconds").asInt() != seconds && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(configuration(device).at("/heartbeat/period_seconds").asInt()).isEqualTo(seconds);
     }
 
     @Test
