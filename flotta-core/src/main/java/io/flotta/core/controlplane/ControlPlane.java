@@ -229,7 +229,15 @@ public final class ControlPlane implements AutoCloseable {
             LOG.info("device {}/{} was deleted; {} certificate(s) revoked", namespace, id,
                     lastStatus.certificateSerials().size());
         }
-        store.delete(enrolmentKey(id));
+        // the request of the deleted device only: the same id may have enrolled again meanwhile
+        Instant deletedAt = store.get(new ResourceKey(Kind.TOMBSTONE, namespace, id))
+                .map(t -> ModelJson.read(t.spec(), Tombstone.class).deletedAt()).orElse(null);
+        store.get(enrolmentKey(id)).ifPresent(request -> {
+            Instant requested = ModelJson.read(request.spec(), EnrolmentSpec.class).requestTime();
+            if (deletedAt == null || requested == null || !requested.isAfter(deletedAt)) {
+                store.delete(enrolmentKey(id));
+            }
+        });
         if (storage != null) {
             storage.release(namespace, id);
         }
