@@ -61,9 +61,11 @@ public final class EmbeddedControlPlane implements AutoCloseable {
     private EmbeddedControlPlane(Builder b) {
         Path dir = Objects.requireNonNull(b.dataDirectory, "dataDirectory");
         this.host = b.host;
-        this.store = ProviderRegistry.discover(StoreProvider.class).selectConfigured(b.store)
+        // embedded store and CA unless named: the Kubernetes ones (priority 10) are on the class path
+        // too and would otherwise be picked wherever a kubeconfig exists
+        this.store = embeddedUnlessNamed(ProviderRegistry.discover(StoreProvider.class), b.store)
                 .create(ProviderConfig.of(dir.resolve("store")));
-        this.ca = ProviderRegistry.discover(CertificateAuthorityProvider.class).selectConfigured(null)
+        this.ca = embeddedUnlessNamed(ProviderRegistry.discover(CertificateAuthorityProvider.class), null)
                 .create(ProviderConfig.of(dir.resolve("ca")));
         String storeHost = host.equals("0.0.0.0") ? "127.0.0.1" : host;
         if (b.s3Endpoint != null) {
@@ -130,6 +132,11 @@ public final class EmbeddedControlPlane implements AutoCloseable {
         }
         this.grpcServer = grpc;
         this.admin = adminServer;
+    }
+
+    private static <P extends io.flotta.spi.Provider> P embeddedUnlessNamed(ProviderRegistry<P> registry, String name) {
+        boolean named = (name != null && !name.isBlank()) || System.getProperty(registry.propertyKey()) != null;
+        return registry.selectConfigured(named ? name : "embedded");
     }
 
     public static Builder builder() {

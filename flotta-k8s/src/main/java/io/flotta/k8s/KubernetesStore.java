@@ -132,11 +132,13 @@ public final class KubernetesStore implements Store {
         Objects.requireNonNull(kind, "kind");
         Map<ResourceKey, FlottaCustomResource> byKey = new LinkedHashMap<>();
         for (FlottaCustomResource cr : informer(kind).getStore().list()) {
-            byKey.put(keyOf(kind, cr), cr);
+            if (!deleting(cr)) {
+                byKey.put(keyOf(kind, cr), cr);
+            }
         }
         written.forEach((key, w) -> {
             if (key.kind() == kind) {
-                w.object().ifPresentOrElse(cr -> byKey.put(key, cr), () -> byKey.remove(key));
+                w.object().filter(cr -> !deleting(cr)).ifPresentOrElse(cr -> byKey.put(key, cr), () -> byKey.remove(key));
             }
         });
         List<Resource> out = new ArrayList<>(byKey.size());
@@ -144,12 +146,23 @@ public final class KubernetesStore implements Store {
         return out;
     }
 
+    /** The resource as the engine sees it: one that is being deleted (finalizers pending) is gone already. */
     private Optional<FlottaCustomResource> current(ResourceKey key) {
         Written w = written.get(key);
         if (w != null) {
-            return w.object();
+            return w.object().filter(cr -> !deleting(cr));
         }
-        return Optional.ofNullable(informer(key.kind()).getStore().getByKey(key.namespace() + "/" + key.name()));
+        return Optional.ofNullable(informer(key.kind()).getStore().getByKey(key.namespace() + "/" + key.name()))
+                .filter(cr -> !deleting(cr));
+    }
+
+    /**
+     * Whether the API server is deleting the resource and waits for finalizers: to the engine it
+     * is deleted from that moment on, so that deleting a deployment detaches it from its devices,
+     * and deleting a device revokes it, before the resource goes.
+     */
+    static boolean deleting(FlottaCustomResource cr) {
+        return cr.getMetadata().getDeletionTimestamp() != null;
     }
 
     // ---- writes ------------------------------------------------------------------------------
@@ -388,19 +401,33 @@ public final class KubernetesStore implements Store {
         public void onAdd(FlottaCustomResource cr) {
             ResourceKey key = keyOf(kind, cr);
             informerSaw(key, cr, false);
-            if (kind == Kind.DEVICE) {
+            mergeLastSeen(key, cr);
+            if (!deleting(cr)) {
+                emit(StoreEvent.Type.ADDED, toResource(kind, cr));
+            }
+        }
+
+        /** Another replica's flushed last-seen time counts here too (its leader marks devices offline). */
+        private void mergeLastSeen(ResourceKey key, FlottaCustomResource cr) {
+            if (kind == Kind.DEVICE && !deleting(cr)) {
                 Instant seen = annotatedLastSeen(cr);
                 if (seen != null) {
                     lastSeen.merge(key, seen, KubernetesStore::later);
                 }
             }
-            emit(StoreEvent.Type.ADDED, toResource(kind, cr));
         }
 
         @Override
         public void onUpdate(FlottaCustomResource before, FlottaCustomResource after) {
             ResourceKey key = keyOf(kind, after);
             informerSaw(key, after, false);
+            mergeLastSeen(key, after);
+            if (deleting(after)) {
+                if (!deleting(before)) {
+                    emit(StoreEvent.Type.DELETED, toResource(kind, before));
+                }
+                return;
+            }
             Resource previous = toResource(kind, before);
             Resource now = toResource(kind, after);
             // a change of metadata only (the last-seen annotation, finalizers…) is no store change
@@ -419,7 +446,10 @@ public final class KubernetesStore implements Store {
                 lastSeen.remove(key);
                 lastSeenPending.remove(key);
             }
-            emit(StoreEvent.Type.DELETED, toResource(kind, cr));
+            if (!deleting(cr)) {
+                // one being deleted was reported when its deletion started
+                emit(StoreEvent.Type.DELETED, toResource(kind, cr));
+            }
         }
     }
 

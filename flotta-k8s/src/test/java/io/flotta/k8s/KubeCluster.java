@@ -32,7 +32,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class KubeCluster implements BeforeAllCallback, AfterAllCallback {
 
     private static final Path SCRIPTS = Path.of("..", "scripts").toAbsolutePath().normalize();
-    private static final Path CRDS = Path.of("target", "classes", "META-INF", "fabric8").toAbsolutePath();
+    /** The generated CRDs, from this module's build (also when another module's test uses this class). */
+    private static final Path CRDS = Path.of("..", "flotta-k8s", "target", "classes", "META-INF", "fabric8").toAbsolutePath().normalize();
     private static final Pattern ETCD_REVISION = Pattern.compile("(?m)^etcd_debugging_mvcc_current_revision\\s+(\\S+)$");
 
     private final Path dir;

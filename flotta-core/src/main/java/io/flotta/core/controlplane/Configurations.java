@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotta.core.model.DeviceSettings;
 import io.flotta.core.model.DeviceStatus;
 import io.flotta.core.model.ModelJson;
 import io.flotta.spi.store.Kind;
@@ -146,6 +147,8 @@ final class Configurations {
         ObjectNode hardwareProfile = heartbeat.putObject("hardware_profile");
         hardwareProfile.put("include", true);
         hardwareProfile.put("scope", "delta");
+        // the device's own settings, overridden by its device set's
+        effectiveSettings(store, device).applyTo(configuration);
         JsonNode storage = storage(device.status());
         if (storage != null && !storage.isNull()) {
             configuration.putObject("storage").set("s3", storage);
@@ -176,6 +179,21 @@ final class Configurations {
         byte[] json = Arrays.copyOf(unversioned, unversioned.length - 1 + tail.length);
         System.arraycopy(tail, 0, json, unversioned.length - 1, tail.length);
         return new Assembled(json, version);
+    }
+
+    /**
+     * The device's settings (its spec) overridden by those of the device set its
+     * {@value DeviceSettings#MEMBER_OF_LABEL} label names, if that set exists in its namespace.
+     */
+    static DeviceSettings effectiveSettings(Store store, Resource device) {
+        DeviceSettings own = DeviceSettings.read(device.spec());
+        String set = device.labels().get(DeviceSettings.MEMBER_OF_LABEL);
+        if (set == null || set.isBlank()) {
+            return own;
+        }
+        return store.get(new ResourceKey(Kind.DEVICE_SET, device.namespace(), set))
+                .map(r -> own.overriddenBy(DeviceSettings.read(r.spec())))
+                .orElse(own);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.flotta.core.controlplane;
 
 import io.flotta.core.model.DeploymentSpec;
 import io.flotta.core.model.DeviceEvent;
+import io.flotta.core.model.DeviceSettings;
 import io.flotta.core.model.DeviceStatus;
 import io.flotta.core.model.DeviceWorkloadStatus;
 import io.flotta.core.model.EnrolmentSpec;
@@ -59,7 +60,6 @@ public final class ControlPlane implements AutoCloseable {
     private final CertificateAuthority ca;
     private final ControlPlaneOptions options;
     private final Clock clock;
-    private final Instant startedAt;
     private final ScheduledExecutorService scheduler;
     private final ParsedDeployments parsedDeployments = new ParsedDeployments();
     private final Configurations configurations;
@@ -67,13 +67,18 @@ public final class ControlPlane implements AutoCloseable {
     private final AutoCloseable storeWatch;
     /** Bucket provisioning; null when no object storage is configured. */
     private final StorageProvisioning storage;
+    /** Whether this engine runs the fleet-wide work; see {@link #setLeader}. */
+    private volatile boolean leader;
+    /** When this engine last became the leader: missed heartbeats count from then on. */
+    private volatile Instant leaderSince;
 
     private ControlPlane(Builder b) {
         this.store = Objects.requireNonNull(b.store, "store");
         this.ca = Objects.requireNonNull(b.ca, "certificateAuthority");
         this.options = b.options;
         this.clock = b.clock;
-        this.startedAt = clock.instant();
+        this.leader = b.leader;
+        this.leaderSince = clock.instant();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "flotta-control-plane");
             t.setDaemon(true);
@@ -86,10 +91,45 @@ public final class ControlPlane implements AutoCloseable {
         this.storeWatch = store.watch(this::onStoreEvent);
         long checkEvery = Math.max(1, options.heartbeatPeriod().toMillis() / 2);
         scheduler.scheduleWithFixedDelay(this::markOfflineDevicesSafely, checkEvery, checkEvery, TimeUnit.MILLISECONDS);
-        // placements may be stale after a restart (deployments changed while we were down)
-        scheduler.execute(() -> store.list(Kind.DEVICE).forEach(d -> reconcilePlacement(d.key())));
-        if (storage != null) {
-            storage.provisionAll();
+        if (leader) {
+            scheduler.execute(this::resync);
+        }
+    }
+
+    /**
+     * Whether this engine runs the fleet-wide work: placing deployments on devices, marking devices
+     * offline, provisioning buckets and revoking devices deleted by another writer of the store.
+     * Every engine serves the device API either way. Engines that share a store (Kubernetes mode)
+     * switch this with leader election so that one of them does that work; a single engine leaves
+     * it on (the default, see {@link Builder#leader}). Becoming the leader re-checks every device.
+     */
+    public void setLeader(boolean value) {
+        boolean was = leader;
+        if (value && !was) {
+            leaderSince = clock.instant();
+        }
+        leader = value;
+        if (value && !was) {
+            LOG.info("this control plane now runs the fleet-wide work");
+            scheduler.execute(this::resync);
+        } else if (!value && was) {
+            LOG.info("this control plane no longer runs the fleet-wide work");
+        }
+    }
+
+    public boolean isLeader() {
+        return leader;
+    }
+
+    /** Placements and buckets may be stale after a restart or a change of leader: check every device. */
+    private void resync() {
+        try {
+            store.list(Kind.DEVICE).forEach(d -> reconcilePlacement(d.key()));
+            if (storage != null) {
+                storage.provisionAll();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("re-checking devices failed", e);
         }
     }
 
@@ -175,25 +215,48 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * A device deleted by another writer of the store (e.g. {@code kubectl delete edgedevice}) gets
-     * the same treatment as {@link #deleteDevice}: revoked from the status it was last seen with, its
-     * enrolment request removed. Nothing to do when the tombstone already lists its certificates.
+     * Finishes the deletion of a device that another writer of the store removed (or is removing:
+     * a Kubernetes finalizer calls this before letting the resource go): revokes the certificates
+     * of {@code lastStatus} (its agent gets {@code disconnect}), removes its enrolment request and
+     * releases its bucket. Idempotent: nothing is revoked twice.
      */
+    public void revokeDeletedDevice(String namespace, String id, DeviceStatus lastStatus) {
+        Optional<Resource> tomb = store.get(new ResourceKey(Kind.TOMBSTONE, namespace, id));
+        boolean revoked = tomb.isPresent() && ModelJson.read(tomb.get().spec(), Tombstone.class).revokedSerials()
+                .containsAll(lastStatus.certificateSerials());
+        if (!revoked) {
+            revoke(namespace, id, lastStatus);
+            LOG.info("device {}/{} was deleted; {} certificate(s) revoked", namespace, id,
+                    lastStatus.certificateSerials().size());
+        }
+        // the request of the deleted device only: the same id may have enrolled again meanwhile
+        Instant deletedAt = store.get(new ResourceKey(Kind.TOMBSTONE, namespace, id))
+                .map(t -> ModelJson.read(t.spec(), Tombstone.class).deletedAt()).orElse(null);
+        store.get(enrolmentKey(id)).ifPresent(request -> {
+            Instant requested = ModelJson.read(request.spec(), EnrolmentSpec.class).requestTime();
+            if (deletedAt == null || requested == null || !requested.isAfter(deletedAt)) {
+                store.delete(enrolmentKey(id));
+            }
+        });
+        if (storage != null) {
+            storage.release(namespace, id);
+        }
+    }
+
     private void deviceDeletedElsewhere(Resource device) {
         try {
-            DeviceStatus status = ModelJson.read(device.status(), DeviceStatus.class);
-            Optional<Resource> tomb = store.get(new ResourceKey(Kind.TOMBSTONE, device.namespace(), device.name()));
-            boolean revoked = tomb.isPresent() && ModelJson.read(tomb.get().spec(), Tombstone.class).revokedSerials()
-                    .containsAll(status.certificateSerials());
-            if (!revoked) {
-                revoke(device.namespace(), device.name(), status);
-                LOG.info("device {}/{} was deleted; {} certificate(s) revoked", device.namespace(), device.name(),
-                        status.certificateSerials().size());
-            }
-            store.delete(enrolmentKey(device.name()));
+            revokeDeletedDevice(device.namespace(), device.name(), ModelJson.read(device.status(), DeviceStatus.class));
         } catch (RuntimeException e) {
             LOG.warn("could not revoke deleted device {}/{}", device.namespace(), device.name(), e);
         }
+    }
+
+    /**
+     * The device's effective settings: its own (its spec), overridden by those of the device set
+     * its {@value DeviceSettings#MEMBER_OF_LABEL} label names. Empty when there is no such device.
+     */
+    public Optional<DeviceSettings> deviceSettings(String namespace, String id) {
+        return store.get(deviceKey(namespace, id)).map(d -> Configurations.effectiveSettings(store, d));
     }
 
     // ---------------------------------------------------------------- enrolment
@@ -338,22 +401,30 @@ public final class ControlPlane implements AutoCloseable {
                     parsedDeployments.forget(r.key());
                 }
                 configurations.invalidateAll();
-                scheduler.execute(() -> store.list(Kind.DEVICE).stream()
-                        .filter(d -> d.namespace().equals(r.namespace()))
-                        .forEach(d -> reconcilePlacement(d.key())));
+                if (leader) {
+                    scheduler.execute(() -> store.list(Kind.DEVICE).stream()
+                            .filter(d -> d.namespace().equals(r.namespace()))
+                            .forEach(d -> reconcilePlacement(d.key())));
+                }
             }
             case DEVICE -> {
                 configurations.invalidate(r.key());
                 if (event.type() != StoreEvent.Type.DELETED) {
-                    scheduler.execute(() -> reconcilePlacement(r.key()));
-                    if (storage != null) {
-                        storage.onDevice(r);
+                    if (leader) {
+                        scheduler.execute(() -> reconcilePlacement(r.key()));
+                        if (storage != null) {
+                            storage.onDevice(r);
+                        }
                     }
                 } else {
                     api.forget(r.key());
-                    scheduler.execute(() -> deviceDeletedElsewhere(r));
+                    if (leader) {
+                        scheduler.execute(() -> deviceDeletedElsewhere(r));
+                    }
                 }
             }
+            // a set's settings go into its members' configurations
+            case DEVICE_SET -> configurations.invalidateAll();
             default -> {
             }
         }
@@ -399,6 +470,9 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private void markOfflineDevicesSafely() {
+        if (!leader) {
+            return;
+        }
         try {
             markOfflineDevices();
         } catch (RuntimeException e) {
@@ -412,12 +486,17 @@ public final class ControlPlane implements AutoCloseable {
      * by us, not by the devices, and a restart must not flip the whole fleet offline and back.
      */
     void markOfflineDevices() {
-        Instant deadline = clock.instant().minus(options.heartbeatPeriod().multipliedBy(options.offlineAfterMissed()));
-        if (!deadline.isAfter(startedAt)) {
-            return;
-        }
+        Instant now = clock.instant();
+        Instant since = leaderSince;
         Map<ResourceKey, Instant> seen = store.lastSeen();
         for (Resource r : store.list(Kind.DEVICE)) {
+            // a device set may give the device a longer period than the default
+            long period = Math.max(options.heartbeatPeriod().toSeconds(), settingsQuietly(r)
+                    .heartbeatPeriodSeconds(options.heartbeatPeriod().toSeconds()));
+            Instant deadline = now.minusSeconds(period * options.offlineAfterMissed());
+            if (!deadline.isAfter(since)) {
+                continue;
+            }
             Instant last = seen.get(r.key());
             if (last != null && last.isAfter(deadline)) {
                 continue;
@@ -436,6 +515,14 @@ public final class ControlPlane implements AutoCloseable {
                     LOG.debug("could not mark {} offline: {}", r.key(), e.getMessage());
                 }
             }
+        }
+    }
+
+    private DeviceSettings settingsQuietly(Resource device) {
+        try {
+            return Configurations.effectiveSettings(store, device);
+        } catch (RuntimeException e) {
+            return DeviceSettings.none();
         }
     }
 
@@ -470,6 +557,16 @@ public final class ControlPlane implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private io.flotta.spi.storage.ObjectStorage objectStorage;
         private java.time.Duration dataUploadInterval = java.time.Duration.ofSeconds(60);
+        private boolean leader = true;
+
+        /**
+         * Whether the engine starts as the one that runs the fleet-wide work (default true); engines
+         * sharing a store start with false and follow leader election ({@link ControlPlane#setLeader}).
+         */
+        public Builder leader(boolean value) {
+            this.leader = value;
+            return this;
+        }
 
         public Builder store(Store value) {
             this.store = value;

@@ -12,6 +12,10 @@ import java.util.Objects;
  * @param heartbeatPeriod         heartbeat period sent to devices
  * @param offlineAfterMissed      heartbeat periods without a heartbeat after which a device is offline
  * @param maxEvents               events kept per device
+ * @param devicesChooseNamespace  whether a device lives in the namespace it asks for at enrolment
+ *                                ({@code target_namespace}); when false, or when it asks for none, it
+ *                                lives in {@code namespace} (e.g. a control plane that may write one
+ *                                namespace only)
  */
 public record ControlPlaneOptions(
         String namespace,
@@ -19,7 +23,8 @@ public record ControlPlaneOptions(
         Duration deviceCertificateValidity,
         Duration heartbeatPeriod,
         int offlineAfterMissed,
-        int maxEvents) {
+        int maxEvents,
+        boolean devicesChooseNamespace) {
 
     public ControlPlaneOptions {
         Objects.requireNonNull(namespace, "namespace");
@@ -43,7 +48,7 @@ public record ControlPlaneOptions(
     public Builder toBuilder() {
         return new Builder().namespace(namespace).autoApprove(autoApprove)
                 .deviceCertificateValidity(deviceCertificateValidity).heartbeatPeriod(heartbeatPeriod)
-                .offlineAfterMissed(offlineAfterMissed).maxEvents(maxEvents);
+                .offlineAfterMissed(offlineAfterMissed).maxEvents(maxEvents).devicesChooseNamespace(devicesChooseNamespace);
     }
 
     public static final class Builder {
@@ -53,6 +58,7 @@ public record ControlPlaneOptions(
         private Duration heartbeatPeriod = Duration.ofSeconds(60);
         private int offlineAfterMissed = 3;
         private int maxEvents = 50;
+        private boolean devicesChooseNamespace = true;
 
         public Builder namespace(String value) {
             this.namespace = value;
@@ -84,9 +90,14 @@ public record ControlPlaneOptions(
             return this;
         }
 
+        public Builder devicesChooseNamespace(boolean value) {
+            this.devicesChooseNamespace = value;
+            return this;
+        }
+
         public ControlPlaneOptions build() {
             return new ControlPlaneOptions(namespace, autoApprove, deviceCertificateValidity, heartbeatPeriod,
-                    offlineAfterMissed, maxEvents);
+                    offlineAfterMissed, maxEvents, devicesChooseNamespace);
         }
     }
 }

@@ -181,7 +181,7 @@ final class DeviceApiHandler implements DeviceApi {
             return spec.approved() ? DeviceResponse.empty(208) : DeviceResponse.ok(new byte[0]);
         }
         String target = content.path("target_namespace").asText("");
-        if (target.isEmpty()) {
+        if (target.isEmpty() || !cp.options().devicesChooseNamespace()) {
             target = cp.options().namespace();
         }
         EnrolmentSpec spec = new EnrolmentSpec(target, cp.options().autoApprove(),

@@ -21,6 +21,8 @@ import java.util.List;
  * @param certificateSerials serial numbers (hex) of certificates issued to the device, newest last
  * @param certificateExpiry  expiry of the newest certificate
  * @param storage            the device's bucket, when storage was provisioned
+ * @param storageClaim       the claim for the device's bucket, where one is claimed (Kubernetes mode:
+ *                           the {@code ObjectBucketClaim}'s name)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -34,7 +36,8 @@ public record DeviceStatus(
         @JsonProperty("events") List<DeviceEvent> events,
         @JsonProperty("certificateSerials") List<String> certificateSerials,
         @JsonProperty("certificateExpiry") Instant certificateExpiry,
-        @JsonProperty("storage") JsonNode storage) {
+        @JsonProperty("storage") JsonNode storage,
+        @JsonProperty("storageClaim") String storageClaim) {
 
     public static final String ONLINE = "online";
     public static final String OFFLINE = "offline";
@@ -46,41 +49,46 @@ public record DeviceStatus(
     }
 
     public static DeviceStatus empty() {
-        return new DeviceStatus(null, null, null, null, null, null, null, null, null, null);
+        return new DeviceStatus(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public DeviceStatus withRegistration(Instant at, List<String> serials, Instant expiry) {
         return new DeviceStatus(registeredAt == null ? at : registeredAt, state, agentStatus, agentVersion, hardware,
-                workloads, events, serials, expiry, storage);
+                workloads, events, serials, expiry, storage, storageClaim);
     }
 
     public DeviceStatus withState(String newState) {
         return new DeviceStatus(registeredAt, newState, agentStatus, agentVersion, hardware, workloads, events,
-                certificateSerials, certificateExpiry, storage);
+                certificateSerials, certificateExpiry, storage, storageClaim);
     }
 
     public DeviceStatus withAgent(String newAgentStatus, String newAgentVersion) {
         return new DeviceStatus(registeredAt, state, newAgentStatus, newAgentVersion, hardware, workloads, events,
-                certificateSerials, certificateExpiry, storage);
+                certificateSerials, certificateExpiry, storage, storageClaim);
     }
 
     public DeviceStatus withHardware(JsonNode newHardware) {
         return new DeviceStatus(registeredAt, state, agentStatus, agentVersion, newHardware, workloads, events,
-                certificateSerials, certificateExpiry, storage);
+                certificateSerials, certificateExpiry, storage, storageClaim);
     }
 
     public DeviceStatus withWorkloads(List<DeviceWorkloadStatus> newWorkloads) {
         return new DeviceStatus(registeredAt, state, agentStatus, agentVersion, hardware, newWorkloads, events,
-                certificateSerials, certificateExpiry, storage);
+                certificateSerials, certificateExpiry, storage, storageClaim);
     }
 
     public DeviceStatus withEvents(List<DeviceEvent> newEvents) {
         return new DeviceStatus(registeredAt, state, agentStatus, agentVersion, hardware, workloads, newEvents,
-                certificateSerials, certificateExpiry, storage);
+                certificateSerials, certificateExpiry, storage, storageClaim);
     }
 
     public DeviceStatus withStorage(JsonNode newStorage) {
         return new DeviceStatus(registeredAt, state, agentStatus, agentVersion, hardware, workloads, events,
-                certificateSerials, certificateExpiry, newStorage);
+                certificateSerials, certificateExpiry, newStorage, storageClaim);
+    }
+
+    public DeviceStatus withStorageClaim(String newStorageClaim) {
+        return new DeviceStatus(registeredAt, state, agentStatus, agentVersion, hardware, workloads, events,
+                certificateSerials, certificateExpiry, storage, newStorageClaim);
     }
 }

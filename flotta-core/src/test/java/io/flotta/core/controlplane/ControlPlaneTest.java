@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotta.core.model.DeploymentSpec;
+import io.flotta.core.model.DeviceSettings;
 import io.flotta.core.model.DeviceStatus;
 import io.flotta.core.model.LabelSelector;
 import io.flotta.core.model.ModelJson;
@@ -448,6 +449,81 @@ class ControlPlaneTest {
             assertThat(cp.device("default", "never-seen").orElseThrow().online()).isFalse();
             assertThat(cp.device("default", "just-registered").orElseThrow().online()).isTrue();
         }
+    }
+
+    @Test
+    void aDeviceSetsSettingsOverrideTheDevicesOwnInItsConfiguration() throws Exception {
+        Device device = t.pair("dev-set");
+        Resource r = t.store.get(ControlPlane.deviceKey("default", "dev-set")).orElseThrow();
+        t.store.update(r.withSpec("{\"configuration\":{\"heartbeat\":{\"period_seconds\":30},"
+                + "\"metrics\":{\"retention\":{\"max_hours\":2}}}}"));
+        t.store.create(Resource.of(Kind.DEVICE_SET, "default", "fast")
+                .withSpec("{\"configuration\":{\"heartbeat\":{\"period_seconds\":5}},\"requestStorage\":true}"));
+        awaitHeartbeatPeriod(device, 30);
+
+        t.controlPlane.setDeviceLabels("default", "dev-set", Map.of(DeviceSettings.MEMBER_OF_LABEL, "fast"));
+        awaitHeartbeatPeriod(device, 5);
+        JsonNode inSet = configuration(device);
+        assertThat(inSet.at("/heartbeat/period_seconds").asInt()).isEqualTo(5);
+        assertThat(inSet.at("/heartbeat/hardware_profile").isObject()).isTrue();
+        assertThat(inSet.at("/metrics/retention/max_hours").asInt()).as("what the set does not set").isEqualTo(2);
+        assertThat(t.controlPlane.deviceSettings("default", "dev-set").orElseThrow().storageRequested()).isTrue();
+
+        String version = t.call(Route.DATA_IN, "dev-set", device.chain(), null).etag();
+        Resource set = t.store.get(new io.flotta.spi.store.ResourceKey(Kind.DEVICE_SET, "default", "fast")).orElseThrow();
+        t.store.update(set.withSpec("{\"configuration\":{\"heartbeat\":{\"period_seconds\":7}}}"));
+        awaitHeartbeatPeriod(device, 7);
+        assertThat(t.call(Route.DATA_IN, "dev-set", device.chain(), null).etag()).isNotEqualTo(version);
+
+        t.controlPlane.setDeviceLabels("default", "dev-set", Map.of());
+        awaitHeartbeatPeriod(device, 30);
+    }
+
+    /** Store events reach the engine asynchronously: wait for the configuration to follow. */
+    private void awaitHeartbeatPeriod(Device device, int seconds) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (configuration(device).at("/heartbeat/period_seconds").asInt() != seconds && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(configuration(device).at("/heartbeat/period_seconds").asInt()).isEqualTo(seconds);
+    }
+
+    @Test
+    void aFollowerServesDevicesButPlacesDeploymentsOnlyOnceItLeads() throws Exception {
+        try (io.flotta.spi.store.Store store = io.flotta.core.providers.ProviderRegistry
+                .discover(io.flotta.spi.store.StoreProvider.class).select("embedded")
+                .create(ProviderConfig.of(dir.resolve("follower-store")));
+             ControlPlane follower = ControlPlane.builder().store(store).certificateAuthority(t.ca).leader(false).build()) {
+            store.create(Resource.of(Kind.DEVICE, "default", "dev-f").withLabels(Map.of("tier", "edge")));
+            follower.applyDeployment("default", "web", spec(LabelSelector.matching(Map.of("tier", "edge")), "v1"));
+            Thread.sleep(300);
+            assertThat(follower.device("default", "dev-f").orElseThrow().status().workloads()).isEmpty();
+            assertThat(follower.isLeader()).isFalse();
+
+            follower.setLeader(true);
+            long deadline = System.currentTimeMillis() + 5000;
+            while (follower.device("default", "dev-f").orElseThrow().status().workloads().isEmpty()
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(follower.device("default", "dev-f").orElseThrow().status().workloads())
+                    .extracting(w -> w.name() + "=" + w.phase()).containsExactly("web=Deploying");
+        }
+    }
+
+    @Test
+    void aControlPlaneThatKeepsOneNamespacePutsDevicesThereWhateverTheyAskFor() {
+        t.close();
+        t = new TestControlPlane(dir.resolve("one-namespace"), ControlPlaneOptions.builder().namespace("edge")
+                .devicesChooseNamespace(false).build());
+        t.pair("dev-ns");
+        assertThat(t.controlPlane.device("edge", "dev-ns")).isPresent();
+        assertThat(t.controlPlane.device("default", "dev-ns")).as("asked for default").isEmpty();
+        assertThat(t.controlPlane.enrolmentRequests()).extracting(EnrolmentView::targetNamespace).containsExactly("edge");
+    }
+
+    private JsonNode configuration(Device d) {
+        return TestControlPlane.json(t.call(Route.DATA_IN, d.id(), d.chain(), null).body()).path("content").path("configuration");
     }
 
     private void createOnlineDevice(String id, Instant registeredAt) {

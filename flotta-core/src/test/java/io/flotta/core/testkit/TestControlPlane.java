@@ -57,9 +57,15 @@ public final class TestControlPlane implements AutoCloseable {
 
     /** A control plane on the given store and CA (both closed with it), e.g. one of several replicas. */
     public TestControlPlane(Store store, CertificateAuthority ca, ControlPlaneOptions options, Clock clock) {
+        this(store, ca, options, clock, true);
+    }
+
+    /** A replica that runs the fleet-wide work only once it is made the leader (when {@code leader} is false). */
+    public TestControlPlane(Store store, CertificateAuthority ca, ControlPlaneOptions options, Clock clock, boolean leader) {
         this.store = store;
         this.ca = ca;
-        controlPlane = ControlPlane.builder().store(store).certificateAuthority(ca).options(options).clock(clock).build();
+        controlPlane = ControlPlane.builder().store(store).certificateAuthority(ca).options(options).clock(clock)
+                .leader(leader).build();
         registration = ca.issueRegistration(Duration.ofDays(1));
     }
 
