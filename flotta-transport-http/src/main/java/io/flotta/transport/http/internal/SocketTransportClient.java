@@ -59,6 +59,8 @@ public final class SocketTransportClient implements TransportClient {
     private final Object lock = new Object();
     private volatile Identity identity;
     private HttpConnection idle;
+    /** Connections with a request in flight, closed by {@link #close()} so no caller stays blocked. */
+    private final java.util.Set<HttpConnection> active = new java.util.HashSet<>();
     private volatile boolean closed;
 
     public SocketTransportClient(TransportClientConfig config) {
@@ -98,6 +100,13 @@ public final class SocketTransportClient implements TransportClient {
             if (connection == null) {
                 connection = open(request);
             }
+            synchronized (lock) {
+                if (closed) {
+                    connection.close();
+                    throw new FlottaException(FlottaException.Code.INTERNAL, "transport client is closed");
+                }
+                active.add(connection);
+            }
             try {
                 HttpResponseReader.Response response = connection.exchange(head, request.body(), timeoutMillis);
                 release(connection, response.keepAlive());
@@ -105,20 +114,27 @@ public final class SocketTransportClient implements TransportClient {
                         EntityTags.unquote(response.header("etag")));
             } catch (HttpConnection.StaleException e) {
                 // the server closed a kept connection before this request reached it: open a new one
-                connection.close();
+                forget(connection);
                 if (!reused) {
                     throw unavailable(request, e.getCause());
                 }
             } catch (SocketTimeoutException e) {
-                connection.close();
+                forget(connection);
                 HttpTimeoutException timeout = new HttpTimeoutException("no answer within " + timeoutMillis + " ms");
                 timeout.initCause(e);
                 throw unavailable(request, timeout);
             } catch (IOException e) {
-                connection.close();
+                forget(connection);
                 throw unavailable(request, e);
             }
         }
+    }
+
+    private void forget(HttpConnection connection) {
+        synchronized (lock) {
+            active.remove(connection);
+        }
+        connection.close();
     }
 
     private FlottaException unavailable(DeviceRequest request, Throwable cause) {
@@ -161,8 +177,9 @@ public final class SocketTransportClient implements TransportClient {
     }
 
     private void release(HttpConnection connection, boolean keepAlive) {
-        HttpConnection older = null;
+        HttpConnection older;
         synchronized (lock) {
+            active.remove(connection);
             if (!keepAlive || closed || connection.madeBy() != identity) {
                 older = connection;
             } else {
@@ -210,17 +227,20 @@ public final class SocketTransportClient implements TransportClient {
         }
     }
 
+    /** Closes every connection: requests in flight end at once with {@code UNAVAILABLE}. */
     @Override
     public void close() {
-        HttpConnection old;
+        java.util.List<HttpConnection> all = new java.util.ArrayList<>();
         synchronized (lock) {
             closed = true;
-            old = idle;
+            if (idle != null) {
+                all.add(idle);
+            }
             idle = null;
+            all.addAll(active);
+            active.clear();
         }
-        if (old != null) {
-            old.close();
-        }
+        all.forEach(HttpConnection::close);
     }
 
     /** One TLS connection and the identity that made it. */
