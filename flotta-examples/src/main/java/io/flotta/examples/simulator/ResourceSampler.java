@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Samples CPU, heap, threads and open files of the control plane (from its Prometheus
  * {@code /metrics}: {@code process_cpu_usage}, {@code jvm_memory_used_bytes{area="heap"}},
  * {@code jvm_threads_live_threads}, {@code process_files_open_files}) and of this JVM (from its
- * MXBeans) at a fixed interval, keeping averages and peaks.
+ * MXBeans) at a fixed interval, keeping averages and peaks. Scraping is not free (the control plane
+ * counts devices by state for every scrape), so the interval is seconds, not milliseconds.
  */
 final class ResourceSampler implements AutoCloseable {
 

@@ -80,6 +80,30 @@ public record SimulationReport(
         return b.toString();
     }
 
+    /** The header of {@link #summaryRow()}: one Markdown table row per run, for docs/performance.md. */
+    public static String summaryHeader() {
+        return "| devices | transport | configuration | pairing s | heartbeat p50/p99/max ms | configuration "
+                + "p50/p99/max ms | fan-out last s | errors | control plane CPU avg | control plane heap max MB | "
+                + "simulator CPU avg | load average |\n|---|---|---|---|---|---|---|---|---|---|---|---|";
+    }
+
+    public String summaryRow() {
+        long errors = operations.stream().mapToLong(Operation::errors).sum();
+        return String.format(Locale.ROOT, "| %d | %s | %s | %.1f | %s | %s | %s | %d | %s | %s | %s | %s |", devices,
+                transport, mode, registrationSeconds, latencies("heartbeat"), latencies("configuration"),
+                fanOut == null ? "-" : String.format(Locale.ROOT, "%.2f (%d/%d)", fanOut.lastSeconds(),
+                        fanOut.reached(), fanOut.devices()), errors,
+                controlPlane == null ? "-" : percent(controlPlane.cpuAverage()),
+                controlPlane == null ? "-" : number(controlPlane.heapMaxMegabytes()),
+                simulator == null ? "-" : percent(simulator.cpuAverage()), loadAverage);
+    }
+
+    private String latencies(String operation) {
+        return operations.stream().filter(o -> o.name().equals(operation) && o.p50Millis() != null).findFirst()
+                .map(o -> millis(o.p50Millis()) + " / " + millis(o.p99Millis()) + " / " + millis(o.maxMillis()))
+                .orElse("-");
+    }
+
     private static void row(StringBuilder b, String name, Resources r) {
         if (r == null) {
             b.append(String.format(Locale.ROOT, "%-14s (no metrics)%n", name));

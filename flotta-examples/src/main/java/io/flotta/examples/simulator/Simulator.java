@@ -69,7 +69,7 @@ public final class Simulator {
                 .select(settings.transport());
         List<SimulatedDevice> devices = new ArrayList<>(settings.devices());
         try (ResourceSampler sampler = new ResourceSampler(settings.metrics(), settings.bundle().caCertificates(),
-                Duration.ofSeconds(2))) {
+                Duration.ofSeconds(5))) {
             AdminClient admin = settings.admin() == null ? null : new AdminClient(settings.admin());
             createWorkloads(admin);
             for (int i = 0; i < settings.devices(); i++) {
@@ -78,14 +78,14 @@ public final class Simulator {
                                 settings.bundle().caCertificates(), settings.bundle().registration(), null, null)),
                         stats));
             }
-            double registrationSeconds = pair(devices);
+            running = true;
+            ScheduledExecutorService scheduler = scheduler();
+            List<Thread> pollers = java.util.Collections.synchronizedList(new ArrayList<>());
+            double registrationSeconds = pair(devices, d -> pollers.addAll(startConfiguration(d, scheduler)));
             LOG.info("{} of {} devices paired in {} s", devices.stream().filter(SimulatedDevice::paired).count(),
                     devices.size(), String.format("%.1f", registrationSeconds));
             sampler.reset();
             long steadyStart = System.nanoTime();
-            running = true;
-            ScheduledExecutorService scheduler = scheduler();
-            List<Thread> pollers = startConfiguration(devices, scheduler);
             scheduleHeartbeats(devices, scheduler);
             if (settings.renew()) {
                 scheduleRenewals(devices, scheduler);
@@ -99,7 +99,7 @@ public final class Simulator {
             running = false;
             scheduler.shutdownNow();
             devices.forEach(SimulatedDevice::stop);
-            for (Thread t : pollers) {
+            for (Thread t : List.copyOf(pollers)) {
                 t.join(2000);
             }
             scheduler.awaitTermination(10, TimeUnit.SECONDS);
@@ -187,7 +187,9 @@ public final class Simulator {
         return doc;
     }
 
-    private double pair(List<SimulatedDevice> devices) throws InterruptedException {
+    /** Pairs every device, a few at a time; {@code then} runs for each paired device (as an agent starts its loops). */
+    private double pair(List<SimulatedDevice> devices, java.util.function.Consumer<SimulatedDevice> then)
+            throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(settings.registrationConcurrency(), r -> {
             Thread t = new Thread(r, "simulator-pairing");
             t.setDaemon(true);
@@ -197,7 +199,9 @@ public final class Simulator {
         AtomicInteger done = new AtomicInteger();
         for (SimulatedDevice d : devices) {
             pool.execute(() -> {
-                d.pair();
+                if (d.pair()) {
+                    then.accept(d);
+                }
                 int n = done.incrementAndGet();
                 if (n % 1000 == 0) {
                     LOG.info("{} devices paired", n);
@@ -220,32 +224,23 @@ public final class Simulator {
         return scheduler;
     }
 
-    private List<Thread> startConfiguration(List<SimulatedDevice> devices, ScheduledExecutorService scheduler) {
-        List<Thread> threads = new ArrayList<>();
+    /**
+     * Keeps the device's configuration current: upstream's poll on the shared scheduler (first one
+     * now, then every interval), or a thread of its own for the long poll.
+     */
+    private List<Thread> startConfiguration(SimulatedDevice d, ScheduledExecutorService scheduler) {
         if (settings.mode() == SimulatorSettings.Mode.UPSTREAM_POLL) {
-            long period = settings.upstreamPollInterval().toNanos();
-            for (int i = 0; i < devices.size(); i++) {
-                SimulatedDevice d = devices.get(i);
-                if (d.paired()) {
-                    scheduler.scheduleAtFixedRate(d::fetchConfiguration, period * i / devices.size(), period,
-                            TimeUnit.NANOSECONDS);
-                }
-            }
-            return threads;
+            scheduler.scheduleAtFixedRate(d::fetchConfiguration, 0, settings.upstreamPollInterval().toNanos(),
+                    TimeUnit.NANOSECONDS);
+            return List.of();
         }
-        for (SimulatedDevice d : devices) {
-            if (!d.paired()) {
-                continue;
-            }
-            Thread t = new Thread(null, () -> {
-                d.fetchConfiguration();
-                d.longPollLoop(settings.longPollWait(), () -> running);
-            }, "simulator-" + d.id(), LONG_POLL_STACK);
-            t.setDaemon(true);
-            t.start();
-            threads.add(t);
-        }
-        return threads;
+        Thread t = new Thread(null, () -> {
+            d.fetchConfiguration();
+            d.longPollLoop(settings.longPollWait(), () -> running);
+        }, "simulator-" + d.id(), LONG_POLL_STACK);
+        t.setDaemon(true);
+        t.start();
+        return List.of(t);
     }
 
     private void scheduleHeartbeats(List<SimulatedDevice> devices, ScheduledExecutorService scheduler) {
