@@ -25,9 +25,11 @@ SCENARIOS="${SCENARIOS:-http-1000 upstream-1000 grpc-1000 http-10000 upstream-10
 echo "building the runnable jar..." >&2
 mvn -B -q -ntp -Dstyle.color=never -DskipTests package -pl flotta-examples -am 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g'
 jars=(flotta-examples/target/flotta-examples-*-all.jar)
-jar="${jars[0]}"
 
 work="$(mktemp -d /tmp/flotta-bench.XXXXXX)"
+# a copy: a rebuild while the benchmark runs must not change the classes under the running JVMs
+jar="$work/flotta.jar"
+cp "${jars[0]}" "$jar"
 summary="$work/summary.md"
 server_pid=""
 stop_server() {
