@@ -50,6 +50,15 @@ final class OperationStats {
         }
     }
 
+    /** Starts over (a new phase). */
+    void reset() {
+        latencies.reset();
+        count.set(0);
+        errors.set(0);
+        bytes.set(0);
+        errorSamples.clear();
+    }
+
     long count() {
         return count.get();
     }

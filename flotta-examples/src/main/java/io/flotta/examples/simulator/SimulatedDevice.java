@@ -37,6 +37,7 @@ final class SimulatedDevice {
 
     static final String MANUFACTURER = "flotta-sim";
 
+    private final int index;
     private final String id;
     private final int workloads;
     private final TransportClient client;
@@ -52,7 +53,8 @@ final class SimulatedDevice {
     private volatile int heartbeatsSent;
     private volatile boolean renewed;
 
-    SimulatedDevice(String id, int workloads, TransportClient client, Stats stats) {
+    SimulatedDevice(int index, String id, int workloads, TransportClient client, Stats stats) {
+        this.index = index;
         this.id = id;
         this.workloads = workloads;
         this.client = client;
@@ -68,6 +70,10 @@ final class SimulatedDevice {
     /** The {@code device.system-product} label of devices with {@code workloads} workloads. */
     static String product(int workloads) {
         return "w" + workloads;
+    }
+
+    int index() {
+        return index;
     }
 
     String id() {
@@ -141,10 +147,32 @@ final class SimulatedDevice {
         }
     }
 
-    /** Long polls until {@code running} turns false. */
-    void longPollLoop(Duration wait, java.util.function.BooleanSupplier running) {
+    /**
+     * Long polls until {@code running} turns false, sending the heartbeats due meanwhile between two
+     * polls, on the same connection: a poll waits at most until the next heartbeat is due. A
+     * heartbeat on a connection of its own would cost a TLS handshake each time (the poll holds the
+     * other), and a second connection kept open per device would double the descriptors on both sides.
+     *
+     * @param firstHeartbeat when the first heartbeat is due ({@link System#nanoTime()}), or
+     *                       {@link Long#MAX_VALUE} for none
+     */
+    void longPollLoop(Duration wait, long firstHeartbeat, long heartbeatPeriodNanos,
+            java.util.function.BooleanSupplier running, Runnable onHeartbeat) {
+        long nextHeartbeat = firstHeartbeat;
         while (running.getAsBoolean()) {
-            DeviceRequest request = DeviceRequest.of(Route.DATA_IN, id, null).withConditions(version, wait);
+            long untilHeartbeat = nextHeartbeat - System.nanoTime();
+            // the wait is counted in whole seconds, and very short polls are waste: a heartbeat due
+            // within two seconds goes now
+            if (untilHeartbeat < 2_000_000_000L) {
+                if (heartbeat()) {
+                    onHeartbeat.run();
+                }
+                nextHeartbeat = Math.max(nextHeartbeat, System.nanoTime()) + heartbeatPeriodNanos;
+                continue;
+            }
+            Duration poll = Duration.ofNanos(Math.min(wait.toNanos(), untilHeartbeat))
+                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            DeviceRequest request = DeviceRequest.of(Route.DATA_IN, id, null).withConditions(version, poll);
             DeviceResponse r = call(stats.longPoll(), request, 200, 304);
             if (!running.getAsBoolean()) {
                 return;
@@ -200,7 +228,7 @@ final class SimulatedDevice {
         if (r != null) {
             hardwareSent = true;
         }
-        heartbeatsSent++; // one scheduler task per device at a time
+        heartbeatsSent++; // one thread per device at a time
         return r != null;
     }
 

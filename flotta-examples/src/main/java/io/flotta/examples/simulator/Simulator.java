@@ -39,10 +39,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads and connections: each device has its own {@code TransportClient} (its identity is its
  * own, so no connection can be shared between devices). In long-poll mode each device has one
- * thread parked in its long poll, with a small stack; heartbeats, renewals and upstream-mode polls
- * run on one shared scheduler. With the {@code http} provider a device holds one connection (its
- * long poll) and opens a short-lived second one for a heartbeat, so the fleet needs about one file
- * descriptor per device on each side.
+ * thread, with a small stack, that long polls and sends its heartbeats between two polls (a poll
+ * waits at most until the next heartbeat is due), so with the {@code http} provider a device
+ * keeps exactly one connection: the fleet needs one file descriptor per device on each side, and
+ * a heartbeat costs no TLS handshake. Renewals and upstream-mode polls and heartbeats run on one
+ * shared scheduler; in upstream mode a device's polls and heartbeats share its one kept connection.
  */
 public final class Simulator {
 
@@ -58,6 +59,8 @@ public final class Simulator {
     private final AtomicLong heartbeatsAccepted = new AtomicLong();
     private final AtomicLong heartbeatsRefused = new AtomicLong();
     private volatile boolean running;
+    /** Where the heartbeat phases are counted from. */
+    private final long epoch = System.nanoTime();
 
     public Simulator(SimulatorSettings settings) {
         this.settings = settings;
@@ -69,11 +72,11 @@ public final class Simulator {
                 .select(settings.transport());
         List<SimulatedDevice> devices = new ArrayList<>(settings.devices());
         try (ResourceSampler sampler = new ResourceSampler(settings.metrics(), settings.bundle().caCertificates(),
-                Duration.ofSeconds(5))) {
+                Duration.ofSeconds(15))) {
             AdminClient admin = settings.admin() == null ? null : new AdminClient(settings.admin());
             createWorkloads(admin);
             for (int i = 0; i < settings.devices(); i++) {
-                devices.add(new SimulatedDevice(settings.idPrefix() + "-" + i, workloadsOf(i),
+                devices.add(new SimulatedDevice(i, settings.idPrefix() + "-" + i, workloadsOf(i),
                         provider.create(new TransportClientConfig(settings.bundle().server(),
                                 settings.bundle().caCertificates(), settings.bundle().registration(), null, null)),
                         stats));
@@ -86,7 +89,10 @@ public final class Simulator {
                     devices.size(), String.format("%.1f", registrationSeconds));
             sampler.reset();
             long steadyStart = System.nanoTime();
-            scheduleHeartbeats(devices, scheduler);
+            stats.longPoll().reset(); // polls made while the rest of the fleet paired are not the steady state
+            if (settings.mode() == SimulatorSettings.Mode.UPSTREAM_POLL) {
+                scheduleHeartbeats(devices, scheduler);
+            }
             if (settings.renew()) {
                 scheduleRenewals(devices, scheduler);
             }
@@ -94,6 +100,7 @@ public final class Simulator {
             awaitEveryDevice(devices);
             SimulationReport.FanOut fanOut = settings.fanOut() ? fanOut(admin, devices) : null;
             double measured = (System.nanoTime() - steadyStart) / 1e9;
+            sampler.sampleNow(); // short runs end before the first periodic sample
             SimulationReport.Resources controlPlane = sampler.controlPlane();
             SimulationReport.Resources self = sampler.self();
             running = false;
@@ -234,30 +241,54 @@ public final class Simulator {
                     TimeUnit.NANOSECONDS);
             return List.of();
         }
+        long period = settings.heartbeatPeriod().toNanos();
         Thread t = new Thread(null, () -> {
             d.fetchConfiguration();
-            d.longPollLoop(settings.longPollWait(), () -> running);
+            d.longPollLoop(settings.longPollWait(), firstHeartbeat(d.index(), System.nanoTime()), period,
+                    () -> running, this::heartbeatAccepted);
         }, "simulator-" + d.id(), LONG_POLL_STACK);
         t.setDaemon(true);
         t.start();
         return List.of(t);
     }
 
+    /**
+     * Upstream mode: heartbeats on the shared scheduler, device i's at the {@link #firstHeartbeat}
+     * phase. (In long-poll mode each device's own thread sends them between polls.)
+     */
     private void scheduleHeartbeats(List<SimulatedDevice> devices, ScheduledExecutorService scheduler) {
         long period = settings.heartbeatPeriod().toNanos();
-        for (int i = 0; i < devices.size(); i++) {
-            SimulatedDevice d = devices.get(i);
+        long now = System.nanoTime();
+        for (SimulatedDevice d : devices) {
             if (!d.paired()) {
                 continue;
             }
             scheduler.scheduleAtFixedRate(() -> {
                 if (d.heartbeat()) {
-                    heartbeatsAccepted.incrementAndGet();
+                    heartbeatAccepted();
                 } else if (running) {
                     heartbeatsRefused.incrementAndGet();
                 }
-            }, period * i / devices.size(), period, TimeUnit.NANOSECONDS);
+            }, firstHeartbeat(d.index(), now) - now, period, TimeUnit.NANOSECONDS);
         }
+    }
+
+    private void heartbeatAccepted() {
+        heartbeatsAccepted.incrementAndGet();
+    }
+
+    /**
+     * The fleet's heartbeats are spread evenly over the period: device i's fall at {@code epoch +
+     * i * period / N + k * period}. Returns the first such time not before {@code from}.
+     */
+    private long firstHeartbeat(int index, long from) {
+        long period = settings.heartbeatPeriod().toNanos();
+        long phase = epoch + period * index / settings.devices();
+        if (phase >= from) {
+            return phase;
+        }
+        long periods = (from - phase + period - 1) / period;
+        return phase + periods * period;
     }
 
     /** Every device renews once, spread over the first half of the run. */
