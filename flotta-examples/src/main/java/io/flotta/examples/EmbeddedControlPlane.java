@@ -14,6 +14,7 @@ import io.flotta.spi.ca.CertificateAuthorityProvider;
 import io.flotta.spi.ca.IssuedCredential;
 import io.flotta.spi.store.Store;
 import io.flotta.spi.store.StoreProvider;
+import io.flotta.spi.transport.DeviceApi;
 import io.flotta.spi.transport.TransportServer;
 import io.flotta.spi.transport.TransportServerConfig;
 import io.flotta.spi.transport.TransportServerProvider;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -31,17 +33,23 @@ import javax.net.ssl.SSLContext;
 /**
  * A whole control plane in one process: the embedded store and CA (or whichever providers are
  * selected), the engine, a transport server on the device port with a server certificate from
- * the CA, object storage for workload data (by default a real S3 server, S3Proxy, on loopback
- * storing files under the data directory, or any S3 endpoint given with {@link Builder#s3Endpoint}),
+ * the CA (and, with {@link Builder#grpcPort}, the gRPC transport on a second port, same engine),
+ * object storage for workload data (by default a real S3 server, S3Proxy, on loopback storing
+ * files under the data directory, or any S3 endpoint given with {@link Builder#s3Endpoint}),
  * its metrics, and (when {@link Builder#adminPort} is set) the admin API with {@code /metrics} on a
  * second port.
  */
 public final class EmbeddedControlPlane implements AutoCloseable {
 
+    private static final String GRPC = "grpc";
+
     private final Store store;
     private final CertificateAuthority ca;
     private final ControlPlane controlPlane;
     private final TransportServer server;
+    /** The provider name of {@link #server}: the transport the bundle's server URL speaks. */
+    private final String serverTransport;
+    private final TransportServer grpcServer;
     private final ControlPlaneMetrics metrics;
     private final AdminServer admin;
     private final String host;
@@ -83,28 +91,41 @@ public final class EmbeddedControlPlane implements AutoCloseable {
         IssuedCredential serverCredential = ca.issueServer(b.serverNames, ips, Duration.ofDays(365));
         TransportServerProvider transport = ProviderRegistry.discover(TransportServerProvider.class)
                 .selectConfigured(b.transport);
+        this.serverTransport = transport.name();
         SSLContext tls = Tls.serverContext(serverCredential.key(), serverCredential.chain());
         this.metrics = new ControlPlaneMetrics(controlPlane);
+        // one metered API for every transport: the metrics count devices, whatever they speak
+        DeviceApi api = metrics.meter(controlPlane.deviceApi());
         this.server = transport.start(new TransportServerConfig(host, b.port, tls, b.maxBodyBytes,
-                Duration.ofMinutes(5)), metrics.meter(controlPlane.deviceApi()));
+                Duration.ofMinutes(5)), api);
+        TransportServer grpc = null;
         AdminServer adminServer = null;
-        if (b.adminPort >= 0) {
-            try {
-                adminServer = AdminServer.start(b.adminHost, b.adminPort, tls, controlPlane, ca, this::deviceUrl, metrics);
-            } catch (RuntimeException e) {
-                server.close();
-                controlPlane.close();
-                if (objectStorage != null) {
-                    objectStorage.close();
-                }
-                if (objectStore != null) {
-                    objectStore.close();
-                }
-                store.close();
-                ca.close();
-                throw e;
+        try {
+            if (b.grpcPort >= 0) {
+                grpc = ProviderRegistry.discover(TransportServerProvider.class).select(GRPC)
+                        .start(new TransportServerConfig(host, b.grpcPort, tls, b.maxBodyBytes, Duration.ofMinutes(5)),
+                                api);
             }
+            if (b.adminPort >= 0) {
+                adminServer = AdminServer.start(b.adminHost, b.adminPort, tls, controlPlane, ca, this::deviceUrl, metrics);
+            }
+        } catch (RuntimeException e) {
+            if (grpc != null) {
+                grpc.close();
+            }
+            server.close();
+            controlPlane.close();
+            if (objectStorage != null) {
+                objectStorage.close();
+            }
+            if (objectStore != null) {
+                objectStore.close();
+            }
+            store.close();
+            ca.close();
+            throw e;
         }
+        this.grpcServer = grpc;
         this.admin = adminServer;
     }
 
@@ -160,9 +181,29 @@ public final class EmbeddedControlPlane implements AutoCloseable {
         return URI.create("https://" + h + ":" + port());
     }
 
-    /** Issues a registration certificate and writes a device bootstrap bundle into {@code directory}. */
+    /** The gRPC device API's URL, when it is served ({@link Builder#grpcPort}). */
+    public Optional<URI> grpcDeviceUrl() {
+        String h = host.equals("0.0.0.0") ? "127.0.0.1" : host;
+        return Optional.ofNullable(grpcServer).map(s -> URI.create("https://" + h + ":" + s.port()));
+    }
+
+    /**
+     * Issues a registration certificate and writes a device bootstrap bundle into {@code directory}
+     * for the HTTP transport, naming the gRPC address too when it is served.
+     */
     public BootstrapBundle writeBootstrapBundle(Path directory) {
-        BootstrapBundle bundle = BootstrapBundle.issue(ca, deviceUrl(), Duration.ofDays(365));
+        return writeBootstrapBundle(directory, null);
+    }
+
+    /** As {@link #writeBootstrapBundle(Path)}, with {@code transport} (e.g. {@code grpc}) as the bundle's transport. */
+    public BootstrapBundle writeBootstrapBundle(Path directory, String transport) {
+        BootstrapBundle issued = BootstrapBundle.issue(ca, deviceUrl(), Duration.ofDays(365));
+        BootstrapBundle bundle = new BootstrapBundle(issued.server(), issued.caCertificates(), issued.registration(),
+                serverTransport, Map.of());
+        if (grpcServer != null) {
+            bundle = bundle.withEndpoint(GRPC, grpcDeviceUrl().orElseThrow());
+        }
+        bundle = bundle.forTransport(transport);
         bundle.write(directory);
         return bundle;
     }
@@ -171,6 +212,9 @@ public final class EmbeddedControlPlane implements AutoCloseable {
     public void close() {
         if (admin != null) {
             admin.close();
+        }
+        if (grpcServer != null) {
+            grpcServer.close();
         }
         server.close();
         controlPlane.close();
@@ -197,6 +241,7 @@ public final class EmbeddedControlPlane implements AutoCloseable {
         private String store;
         private String adminHost = "127.0.0.1";
         private int adminPort = -1;
+        private int grpcPort = -1;
         private boolean embeddedObjectStore = true;
         private int objectStorePort;
         private URI s3Endpoint;
@@ -252,6 +297,12 @@ public final class EmbeddedControlPlane implements AutoCloseable {
         /** Serve the admin API and {@code /metrics} on this port (0 picks a free one); default: not served. */
         public Builder adminPort(int value) {
             this.adminPort = value;
+            return this;
+        }
+
+        /** Also serve the device API over gRPC on this port (0 picks a free one); default: not served. */
+        public Builder grpcPort(int value) {
+            this.grpcPort = value;
             return this;
         }
 

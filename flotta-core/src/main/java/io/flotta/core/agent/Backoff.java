@@ -5,28 +5,28 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Exponential backoff with full jitter, so a fleet that lost its control plane does not come back
- * in lock step. Not thread-safe: one per loop.
+ * in lock step. Not thread-safe: one per loop. Public for transports that reconnect streams.
  */
-final class Backoff {
+public final class Backoff {
 
     private final long initialMillis;
     private final long maxMillis;
     private int attempt;
 
-    Backoff(Duration initial, Duration max) {
+    public Backoff(Duration initial, Duration max) {
         this.initialMillis = initial.toMillis();
         this.maxMillis = max.toMillis();
     }
 
     /** The next delay: random in [ceiling/2, ceiling], ceiling doubling up to the maximum. */
-    Duration next() {
+    public Duration next() {
         long ceiling = Math.min(maxMillis, initialMillis << Math.min(attempt, 20));
         attempt++;
         long half = ceiling / 2;
         return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(half + 1));
     }
 
-    void reset() {
+    public void reset() {
         attempt = 0;
     }
 }

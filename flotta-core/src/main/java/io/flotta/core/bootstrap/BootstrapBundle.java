@@ -1,5 +1,6 @@
 package io.flotta.core.bootstrap;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotta.core.model.ModelJson;
@@ -15,7 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,10 +28,22 @@ import java.util.Objects;
  *
  * <p>On disk (a directory): {@code ca.pem}, {@code registration.pem}, {@code registration-key.pem}
  * (mode 0600, SEC1 {@code EC PRIVATE KEY} so the upstream agent can read it), {@code bundle.json}
- * ({@code {"server": …}}) and, for the upstream yggdrasil gateway, a {@code config.toml} naming the
- * same files.
+ * ({@code {"server": …}}, optionally {@code "transport"} and {@code "endpoints"}) and, for the
+ * upstream yggdrasil gateway, a {@code config.toml} naming the same files and the HTTP server.
+ *
+ * @param server         the control plane's device API address for {@code transport}
+ * @param caCertificates the CA certificates the server's certificate chains to
+ * @param registration   the registration certificate and key
+ * @param transport      the name of the transport provider that speaks to {@code server};
+ *                       {@value #DEFAULT_TRANSPORT} when the bundle names none
+ * @param endpoints      further transports the control plane serves, by provider name (e.g.
+ *                       {@code grpc}), so an agent can be told to use another one
+ *                       ({@link #forTransport})
  */
-public record BootstrapBundle(URI server, List<X509Certificate> caCertificates, ClientIdentity registration) {
+public record BootstrapBundle(URI server, List<X509Certificate> caCertificates, ClientIdentity registration,
+                              String transport, Map<String, URI> endpoints) {
+
+    public static final String DEFAULT_TRANSPORT = "http";
 
     public static final String CA_FILE = "ca.pem";
     public static final String CERT_FILE = "registration.pem";
@@ -41,6 +57,45 @@ public record BootstrapBundle(URI server, List<X509Certificate> caCertificates, 
         if (caCertificates.isEmpty()) {
             throw new IllegalArgumentException("caCertificates must not be empty");
         }
+        transport = transport == null || transport.isBlank() ? DEFAULT_TRANSPORT : transport.strip();
+        Map<String, URI> others = new LinkedHashMap<>(endpoints == null ? Map.of() : endpoints);
+        others.remove(transport);
+        endpoints = Map.copyOf(others);
+    }
+
+    /** A bundle for the HTTP transport only. */
+    public BootstrapBundle(URI server, List<X509Certificate> caCertificates, ClientIdentity registration) {
+        this(server, caCertificates, registration, DEFAULT_TRANSPORT, Map.of());
+    }
+
+    /** This bundle also naming {@code url} as the address of the transport {@code name}. */
+    public BootstrapBundle withEndpoint(String name, URI url) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(url, "url");
+        Map<String, URI> more = new LinkedHashMap<>(endpoints);
+        more.put(name, url);
+        return new BootstrapBundle(server, caCertificates, registration, transport, more);
+    }
+
+    /**
+     * This bundle with {@code name} as its transport and that transport's address as its server
+     * (the current one stays among the endpoints); this bundle itself for a null or blank name.
+     *
+     * @throws ConfigurationException when the bundle names no address for that transport
+     */
+    public BootstrapBundle forTransport(String name) {
+        if (name == null || name.isBlank() || name.strip().equals(transport)) {
+            return this;
+        }
+        URI url = endpoints.get(name.strip());
+        if (url == null) {
+            throw new ConfigurationException("the bootstrap bundle names no server for transport " + name.strip()
+                    + " (it names: " + transport + (endpoints.isEmpty() ? "" : ", " + String.join(", ", endpoints.keySet()))
+                    + ")");
+        }
+        Map<String, URI> others = new LinkedHashMap<>(endpoints);
+        others.put(transport, server);
+        return new BootstrapBundle(url, caCertificates, registration, name.strip(), others);
     }
 
     /** Issues a fresh registration certificate from {@code ca} and bundles it with {@code server}. */
@@ -57,6 +112,13 @@ public record BootstrapBundle(URI server, List<X509Certificate> caCertificates, 
             SecureFiles.writePrivate(directory.resolve(KEY_FILE), Pem.encodePrivateKey(registration.key()));
             ObjectNode config = JsonNodeFactory.instance.objectNode();
             config.put("server", server.toString());
+            if (!transport.equals(DEFAULT_TRANSPORT)) {
+                config.put("transport", transport);
+            }
+            if (!endpoints.isEmpty()) {
+                ObjectNode named = config.putObject("endpoints");
+                endpoints.forEach((name, url) -> named.put(name, url.toString()));
+            }
             SecureFiles.writePublic(directory.resolve(CONFIG_FILE), ModelJson.mapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsString(config));
             SecureFiles.writePublic(directory.resolve("config.toml"), yggdrasilConfig(directory));
@@ -67,12 +129,19 @@ public record BootstrapBundle(URI server, List<X509Certificate> caCertificates, 
 
     public static BootstrapBundle read(Path directory) {
         try {
-            URI server = URI.create(ModelJson.mapper().readTree(directory.resolve(CONFIG_FILE).toFile())
-                    .path("server").asText());
+            JsonNode config = ModelJson.mapper().readTree(directory.resolve(CONFIG_FILE).toFile());
+            URI server = URI.create(config.path("server").asText());
+            String transport = config.path("transport").asText(DEFAULT_TRANSPORT);
+            Map<String, URI> endpoints = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = config.path("endpoints").fields();
+                    it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                endpoints.put(e.getKey(), URI.create(e.getValue().asText()));
+            }
             List<X509Certificate> ca = Pem.readCertificates(Files.readString(directory.resolve(CA_FILE)));
             List<X509Certificate> chain = Pem.readCertificates(Files.readString(directory.resolve(CERT_FILE)));
             var key = Pem.readPrivateKey(Files.readString(directory.resolve(KEY_FILE)));
-            return new BootstrapBundle(server, ca, new ClientIdentity(key, chain));
+            return new BootstrapBundle(server, ca, new ClientIdentity(key, chain), transport, endpoints);
         } catch (IOException | RuntimeException e) {
             throw new ConfigurationException("cannot read the bootstrap bundle in " + directory
                     + " (expected " + CONFIG_FILE + ", " + CA_FILE + ", " + CERT_FILE + ", " + KEY_FILE + "): "
@@ -82,7 +151,9 @@ public record BootstrapBundle(URI server, List<X509Certificate> caCertificates, 
 
     private String yggdrasilConfig(Path directory) {
         Path abs = directory.toAbsolutePath();
-        String hostPort = server.getAuthority();
+        // the upstream gateway speaks HTTP only
+        URI http = transport.equals(DEFAULT_TRANSPORT) ? server : endpoints.getOrDefault(DEFAULT_TRANSPORT, server);
+        String hostPort = http.getAuthority();
         return String.join("\n",
                 "# Settings for the upstream yggdrasil gateway, pointing at the files of this bundle.",
                 "protocol = \"http\"",

@@ -43,7 +43,8 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--runtime", description = "Workload runtime provider (podman, log; default: the best available).")
     String runtime;
 
-    @Option(names = "--transport", description = "Transport provider (default: the best available).")
+    @Option(names = "--transport", description = "Transport provider, e.g. http or grpc (default: the bundle's, "
+            + "else http); the bundle must name that transport's server.")
     String transport;
 
     @Option(names = "--max-backoff-seconds", defaultValue = "30", description = "Longest wait between retries "
@@ -63,11 +64,12 @@ public final class AgentCommand implements Callable<Integer> {
         WorkloadRuntime workloads = ProviderRegistry.discover(WorkloadRuntimeProvider.class).selectConfigured(runtime)
                 .create(ProviderConfig.of(stateDir.resolve("runtime")));
         ObjectStorage storage = objectStorage();
+        BootstrapBundle bootstrap = BootstrapBundle.read(bundle).forTransport(transport);
         Agent.Builder builder = Agent.builder()
-                .bootstrap(BootstrapBundle.read(bundle))
+                .bootstrap(bootstrap)
                 .stateDirectory(stateDir)
                 .deviceId(deviceId)
-                .transport(ProviderRegistry.discover(TransportClientProvider.class).selectConfigured(transport))
+                .transport(ProviderRegistry.discover(TransportClientProvider.class).select(bootstrap.transport()))
                 .runtime(workloads)
                 .backoff(Duration.ofSeconds(1), Duration.ofSeconds(maxBackoffSeconds));
         AgentMetrics metrics = metricsPort == null ? null : new AgentMetrics(workloads);
@@ -89,7 +91,8 @@ public final class AgentCommand implements Callable<Integer> {
             }
         }, "flotta-agent-shutdown"));
         agent.start();
-        System.out.println("Agent " + agent.deviceId() + " started");
+        System.out.println("Agent " + agent.deviceId() + " started (transport " + bootstrap.transport() + " to "
+                + bootstrap.server() + ")");
         if (metrics != null) {
             System.out.println("Agent metrics at http://127.0.0.1:" + metrics.serve("127.0.0.1", metricsPort) + "/metrics");
         }

@@ -24,6 +24,10 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8043", description = "Device API port (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--grpc-port", description = "Also serve the device API over gRPC on this port, same engine "
+            + "(default: not served); the bundle then names both, and `flotta agent --transport grpc` picks gRPC.")
+    Integer grpcPort;
+
     @Option(names = "--admin-host", defaultValue = "127.0.0.1", description = "Address of the admin API and "
             + "/metrics (default: ${DEFAULT-VALUE}; /metrics needs no certificate, so keep it on loopback or firewall it).")
     String adminHost;
@@ -61,6 +65,9 @@ public final class ServerCommand implements Callable<Integer> {
                 .port(port).transport(transport).adminHost(adminHost).adminPort(adminPort).options(options)
                 .embeddedObjectStore(!noObjectStore)
                 .dataUploadInterval(Duration.ofSeconds(dataUploadSeconds));
+        if (grpcPort != null) {
+            builder.grpcPort(grpcPort);
+        }
         if (s3Endpoint != null && !noObjectStore) {
             // secrets from the environment, not the command line (which other users can see)
             builder.s3Endpoint(s3Endpoint, System.getenv("FLOTTA_S3_ACCESS_KEY_ID"),
@@ -71,6 +78,7 @@ public final class ServerCommand implements Callable<Integer> {
         cp.writeBootstrapBundle(bundle);
         cp.writeAdminCredentials(dataDir);
         System.out.println("Control plane serving devices at " + cp.deviceUrl());
+        cp.grpcDeviceUrl().ifPresent(url -> System.out.println("... and over gRPC at " + url));
         System.out.println("Admin API at " + cp.adminUrl().orElseThrow() + " (metrics: " + cp.adminUrl().orElseThrow()
                 + "/metrics); admin credential written to " + dataDir.toAbsolutePath());
         cp.objectStoreEndpoint().ifPresent(s3 -> System.out.println("Embedded S3 server for workload data at " + s3));

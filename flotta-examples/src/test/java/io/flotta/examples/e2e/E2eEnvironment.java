@@ -11,6 +11,7 @@ import io.flotta.examples.FirmwareAgent;
 import io.flotta.examples.SampleWorkload;
 import io.flotta.examples.cli.FlottaCli;
 import io.flotta.examples.testing.ChildJvm;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,12 +40,20 @@ final class E2eEnvironment implements AutoCloseable {
     private final ControlPlaneOptions options;
     private final List<ChildJvm> children = new ArrayList<>();
     private final Path bundle;
+    private final boolean grpc;
     private EmbeddedControlPlane embedded;
     private int port;
+    private int grpcPort;
 
     E2eEnvironment(Path directory, ControlPlaneOptions options) {
+        this(directory, options, false);
+    }
+
+    /** With {@code grpc}, the control plane also serves the gRPC transport and the bundle names both. */
+    E2eEnvironment(Path directory, ControlPlaneOptions options, boolean grpc) {
         this.directory = directory;
         this.options = options;
+        this.grpc = grpc;
         this.bundle = directory.resolve("bootstrap");
         startControlPlane();
         embedded.writeBootstrapBundle(bundle);
@@ -71,9 +80,14 @@ final class E2eEnvironment implements AutoCloseable {
         if (embedded != null) {
             throw new IllegalStateException("the control plane is running");
         }
-        embedded = EmbeddedControlPlane.builder().dataDirectory(directory.resolve("control-plane"))
-                .port(port).options(options).start();
+        EmbeddedControlPlane.Builder builder = EmbeddedControlPlane.builder()
+                .dataDirectory(directory.resolve("control-plane")).port(port).options(options);
+        if (grpc) {
+            builder.grpcPort(grpcPort);
+        }
+        embedded = builder.start();
         port = embedded.port();
+        grpcPort = embedded.grpcDeviceUrl().map(URI::getPort).orElse(0);
     }
 
     void stopControlPlane() {
@@ -98,11 +112,19 @@ final class E2eEnvironment implements AutoCloseable {
      * state directory (or fall back to the machine id).
      */
     ChildJvm startAgent(String deviceId, boolean passDeviceId) {
+        return startAgent(deviceId, passDeviceId, null);
+    }
+
+    /** Starts the agent on {@code transport} ({@code flotta agent --transport}; null: the bundle's). */
+    ChildJvm startAgent(String deviceId, boolean passDeviceId, String transport) {
         List<String> args = new ArrayList<>(List.of("agent", "--bundle", bundle.toString(),
                 "--state-dir", stateDirectory(deviceId).toString(), "--runtime", "log",
                 "--max-backoff-seconds", Integer.toString(AGENT_MAX_BACKOFF_SECONDS)));
         if (passDeviceId) {
             args.addAll(List.of("--device-id", deviceId));
+        }
+        if (transport != null) {
+            args.addAll(List.of("--transport", transport));
         }
         ChildJvm agent = ChildJvm.start("agent-" + deviceId, AGENT_JVM, FlottaCli.class, args);
         children.add(agent);
