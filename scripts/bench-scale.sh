@@ -53,7 +53,7 @@ run() {
   echo
   echo "=== $name: $devices devices over $transport $* ($(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg))"
   java -Xmx"${SERVER_HEAP:-2g}" -jar "$jar" server --data-dir "$dir/data" --bundle "$dir/data/bootstrap" \
-    --port 0 --admin-port 0 --no-object-store --heartbeat-seconds "$HEARTBEAT" --transport "$transport" \
+    --port 0 --grpc-port 0 --admin-port 0 --no-object-store --heartbeat-seconds "$HEARTBEAT" \
     >"$dir/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 120); do

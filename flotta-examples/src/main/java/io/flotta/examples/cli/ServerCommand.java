@@ -54,15 +54,12 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--data-upload-seconds", defaultValue = "60", description = "How often devices upload workload data (default: ${DEFAULT-VALUE}).")
     int dataUploadSeconds;
 
-    @Option(names = "--transport", defaultValue = "http", description = "Device API transport provider (default: ${DEFAULT-VALUE}).")
-    String transport;
-
     @Override
     public Integer call() throws InterruptedException {
         ControlPlaneOptions options = ControlPlaneOptions.builder().autoApprove(!manualApproval)
                 .heartbeatPeriod(Duration.ofSeconds(heartbeatSeconds)).build();
         EmbeddedControlPlane.Builder builder = EmbeddedControlPlane.builder().dataDirectory(dataDir).host(host)
-                .port(port).transport(transport).adminHost(adminHost).adminPort(adminPort).options(options)
+                .port(port).adminHost(adminHost).adminPort(adminPort).options(options)
                 .embeddedObjectStore(!noObjectStore)
                 .dataUploadInterval(Duration.ofSeconds(dataUploadSeconds));
         if (grpcPort != null) {

@@ -34,7 +34,8 @@ public final class SimulateCommand implements Callable<Integer> {
             + "admin credential, for workloads, fan-out and /metrics (default: ${DEFAULT-VALUE}).")
     Path adminDir;
 
-    @Option(names = "--transport", defaultValue = "http", description = "Transport provider name (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--transport", description = "Transport provider, e.g. http or grpc (default: the bundle's); "
+            + "the bundle must name that transport's server (`flotta server --grpc-port` for grpc).")
     String transport;
 
     @Option(names = "--duration", defaultValue = "60", description = "Seconds the paired fleet runs (default: ${DEFAULT-VALUE}).")
@@ -77,8 +78,9 @@ public final class SimulateCommand implements Callable<Integer> {
         AdminCredentials admin = Files.isRegularFile(adminDir.resolve(AdminCredentials.CERT_FILE))
                 ? AdminCredentials.read(adminDir, null) : null;
         URI metrics = admin == null ? null : URI.create(admin.server().toString().replaceAll("/+$", "") + "/metrics");
-        SimulatorSettings settings = SimulatorSettings.builder().bundle(BootstrapBundle.read(bundle)).admin(admin)
-                .metrics(metrics).transport(transport).devices(devices).duration(Duration.ofSeconds(durationSeconds))
+        BootstrapBundle bootstrap = BootstrapBundle.read(bundle).forTransport(transport);
+        SimulatorSettings settings = SimulatorSettings.builder().bundle(bootstrap).admin(admin)
+                .metrics(metrics).transport(bootstrap.transport()).devices(devices).duration(Duration.ofSeconds(durationSeconds))
                 .heartbeatPeriod(Duration.ofSeconds(heartbeatSeconds))
                 .mode(upstreamPoll ? SimulatorSettings.Mode.UPSTREAM_POLL : SimulatorSettings.Mode.LONG_POLL)
                 .upstreamPollInterval(Duration.ofSeconds(pollSeconds)).longPollWait(Duration.ofSeconds(longPollSeconds))
