@@ -89,7 +89,11 @@ public final class Simulator {
                     devices.size(), String.format("%.1f", registrationSeconds));
             sampler.reset();
             long steadyStart = System.nanoTime();
-            stats.longPoll().reset(); // polls made while the rest of the fleet paired are not the steady state
+            // polls and heartbeats made while the rest of the fleet paired are not the steady state
+            stats.longPoll().reset();
+            stats.heartbeat().reset();
+            heartbeatsAccepted.set(0);
+            heartbeatsRefused.set(0);
             if (settings.mode() == SimulatorSettings.Mode.UPSTREAM_POLL) {
                 scheduleHeartbeats(devices, scheduler);
             }
