@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
                 "devices and deployments through the control plane's admin API."},
         subcommands = {ServerCommand.class, AgentCommand.class, DemoCommand.class, GetCommand.class,
                 ApplyCommand.class, DeleteCommand.class, ApproveCommand.class, LabelCommand.class,
-                BootstrapBundleCommand.class, GatewayCommand.class})
+                BootstrapBundleCommand.class, GatewayCommand.class, SimulateCommand.class})
 public final class FlottaCli {
 
     /** Exit code when a command failed for a reason it explained (unreachable server, refused, not found). */

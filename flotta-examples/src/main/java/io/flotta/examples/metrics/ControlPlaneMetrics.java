@@ -7,6 +7,10 @@ import io.flotta.core.model.DeviceStatus;
 import io.flotta.spi.transport.DeviceApi;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -58,6 +62,11 @@ public final class ControlPlaneMetrics {
                 .description("Registrations (and renewals) the device API accepted").register(registry);
         this.heartbeats = Counter.builder("flotta.heartbeats")
                 .description("Heartbeats the device API accepted").register(registry);
+        // the process itself: what sizing a fleet needs (CPU, heap, threads, open files)
+        new ProcessorMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
         refresh();
     }
 

@@ -3,11 +3,11 @@ package io.flotta.transport.http;
 import io.flotta.spi.transport.TransportClient;
 import io.flotta.spi.transport.TransportClientConfig;
 import io.flotta.spi.transport.TransportClientProvider;
-import io.flotta.transport.http.internal.JdkHttpTransportClient;
+import io.flotta.transport.http.internal.SocketTransportClient;
 
 /**
- * The device side of the HTTP transport, on the JDK's own HTTP client (no extra dependency on a
- * device). Found by {@code ServiceLoader} under the name {@code http}.
+ * The device side of the HTTP transport, HTTP/1.1 over the JDK's TLS sockets (no extra dependency
+ * on a device, no thread of its own). Found by {@code ServiceLoader} under the name {@code http}.
  */
 public final class HttpTransportClientProvider implements TransportClientProvider {
 
@@ -20,6 +20,6 @@ public final class HttpTransportClientProvider implements TransportClientProvide
 
     @Override
     public TransportClient create(TransportClientConfig config) {
-        return new JdkHttpTransportClient(config);
+        return new SocketTransportClient(config);
     }
 }

@@ -21,8 +21,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -41,6 +43,8 @@ public final class EmbeddedCertificateAuthority implements CertificateAuthority 
     static final int MIN_RSA_BITS = 2048;
     /** Verifying a CSR costs little, but an absurd modulus is a cheap way to make us work. */
     static final int MAX_RSA_BITS = 8192;
+    /** About one entry per live device; a full cache starts over rather than tracking recency. */
+    private static final int VERIFIED_CACHE_SIZE = 200_000;
     private static final Set<String> ACCEPTED_CURVES = Set.of("P-256", "P-384");
 
     /** How the CA is created when its directory is empty. */
@@ -61,6 +65,13 @@ public final class EmbeddedCertificateAuthority implements CertificateAuthority 
 
     private final CertificateIssuer issuer;
     private final List<X509Certificate> trustAnchors;
+    /**
+     * Certificates this CA signed in this process or already found to carry its signature (equal
+     * by their whole encoding). The control plane checks each new device certificate once, right
+     * after signing it; an ECDSA verification is a large part of a registration's cost. The answer
+     * for a given certificate never changes (the anchors are fixed). Positive answers only, bounded.
+     */
+    private final Map<X509Certificate, Boolean> verified = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private EmbeddedCertificateAuthority(CertificateIssuer issuer) {
@@ -106,7 +117,17 @@ public final class EmbeddedCertificateAuthority implements CertificateAuthority 
         }
         CertificateSubject device = new CertificateSubject(deviceId, subject.organization(),
                 subject.organizationalUnit());
-        return issuer.issue(name(device), key, validity, CertificateIssuer.Usage.CLIENT, List.of());
+        X509Certificate signed = issuer.issue(name(device), key, validity, CertificateIssuer.Usage.CLIENT, List.of());
+        // the device presents it on its next connection: known without verifying our own signature
+        remember(signed);
+        return signed;
+    }
+
+    private void remember(X509Certificate certificate) {
+        if (verified.size() >= VERIFIED_CACHE_SIZE) {
+            verified.clear();
+        }
+        verified.put(certificate, Boolean.TRUE);
     }
 
     @Override
@@ -166,7 +187,14 @@ public final class EmbeddedCertificateAuthority implements CertificateAuthority 
     @Override
     public boolean issued(X509Certificate certificate) {
         Objects.requireNonNull(certificate, "certificate");
-        return CertificateChecks.signedByAny(certificate, trustAnchors);
+        if (verified.containsKey(certificate)) {
+            return true;
+        }
+        boolean ours = CertificateChecks.signedByAny(certificate, trustAnchors);
+        if (ours) {
+            remember(certificate);
+        }
+        return ours;
     }
 
     @Override

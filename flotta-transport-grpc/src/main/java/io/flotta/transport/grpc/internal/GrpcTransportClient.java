@@ -248,7 +248,11 @@ public final class GrpcTransportClient implements TransportClient {
                     if (latest != null && !Objects.equals(latest.etag(), ifNoneMatch)) {
                         return latest;
                     }
-                    long remaining = deadline - System.nanoTime();
+                    // A stream still being (re)opened, e.g. after an identity change, gets the
+                    // request timeout on top of the wait, as the contract allows: no answer yet is
+                    // not yet a failure.
+                    long remaining = (established ? deadline : deadline + config.requestTimeout().toNanos())
+                            - System.nanoTime();
                     if (remaining <= 0) {
                         break;
                     }

@@ -191,7 +191,7 @@ final class DeviceApiHandler extends Handler.Abstract {
                 response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);
                 response.write(true, ByteBuffer.wrap(answer.body()), callback);
             } else {
-                callback.succeeded();
+                finishEmpty(response, callback);
             }
         } catch (RuntimeException e) {
             // e.g. the response was already committed because the connection failed meanwhile
@@ -249,6 +249,18 @@ final class DeviceApiHandler extends Handler.Abstract {
             return;
         }
         response.setStatus(status);
-        callback.succeeded();
+        finishEmpty(response, callback);
+    }
+
+    /**
+     * Ends a response without a body by writing its (empty) last chunk, so the callback completes
+     * after the write. Completing the callback with the response not yet written makes Jetty write
+     * it from inside that completion; when the answer comes from another thread (a long poll
+     * answered by the engine's timer) and the next request on the connection is already waiting,
+     * that write can finish before Jetty has marked the callback done (its assertion fails, and the
+     * client gets a 500 instead of the 304).
+     */
+    private static void finishEmpty(Response response, OnceCallback callback) {
+        response.write(true, null, callback);
     }
 }

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The scale benchmark: for each scenario, a fresh control plane (`flotta server`, its own JVM) and
+# the device simulator (`flotta simulate`, another JVM) on this machine, over loopback. Prints each
+# run's table, then one summary row per run (Markdown, as in docs/performance.md). Stops by itself.
+#
+# Environment (all optional):
+#   SCENARIOS    which runs, in order (default: every one below; "grpc-*" runs need the grpc provider)
+#   DURATION     seconds each fleet runs after pairing (default 90; with 60 s heartbeats every device
+#                sends at least one heartbeat, most two)
+#   HEARTBEAT    heartbeat period in seconds (default 60)
+#   MAX_DEVICES  devices in the "max" run (default 17000: each side keeps about one connection per
+#                device, and a process may hold 20,000 open files here)
+#   WORKLOADS    workload mix, count=percent pairs (default 0=50,1=30,3=20)
+#   SERVER_HEAP, SIMULATOR_HEAP  -Xmx of the two JVMs (default 2g and 3g)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+DURATION="${DURATION:-90}"
+HEARTBEAT="${HEARTBEAT:-60}"
+MAX_DEVICES="${MAX_DEVICES:-17000}"
+WORKLOADS="${WORKLOADS:-0=50,1=30,3=20}"
+SCENARIOS="${SCENARIOS:-http-1000 upstream-1000 grpc-1000 http-10000 upstream-10000 http-max}"
+
+echo "building the runnable jar..." >&2
+mvn -B -q -ntp -Dstyle.color=never -DskipTests package -pl flotta-examples -am 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g'
+jars=(flotta-examples/target/flotta-examples-*-all.jar)
+
+work="$(mktemp -d /tmp/flotta-bench.XXXXXX)"
+# a copy: a rebuild while the benchmark runs must not change the classes under the running JVMs
+jar="$work/flotta.jar"
+cp "${jars[0]}" "$jar"
+summary="$work/summary.md"
+server_pid=""
+stop_server() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid"
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+trap stop_server EXIT
+
+echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GB, $(uname -srm); open files: $(ulimit -n)"
+echo "results in $work"
+
+# run NAME DEVICES TRANSPORT [simulate options...]
+run() {
+  local name="$1" devices="$2" transport="$3"
+  shift 3
+  local dir="$work/$name"
+  mkdir -p "$dir"
+  echo
+  echo "=== $name: $devices devices over $transport $* ($(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg))"
+  java -Xmx"${SERVER_HEAP:-2g}" -jar "$jar" server --data-dir "$dir/data" --bundle "$dir/data/bootstrap" \
+    --port 0 --grpc-port 0 --admin-port 0 --no-object-store --heartbeat-seconds "$HEARTBEAT" \
+    >"$dir/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 120); do
+    [[ -f "$dir/data/admin-url" && -f "$dir/data/bootstrap/bundle.json" ]] && break
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+      echo "$name: the control plane did not start:" >&2
+      tail -5 "$dir/server.log" >&2
+      server_pid=""
+      return 0
+    fi
+    sleep 0.5
+  done
+  if java -Xmx"${SIMULATOR_HEAP:-3g}" -jar "$jar" simulate --devices "$devices" --transport "$transport" \
+      --bundle "$dir/data/bootstrap" --admin-dir "$dir/data" --duration "$DURATION" \
+      --heartbeat-seconds "$HEARTBEAT" --workloads "$WORKLOADS" --json "$dir/report.json" "$@" \
+      2>"$dir/simulator.log" | tee "$dir/table.txt"; then
+    grep '^summary: ' "$dir/table.txt" | sed -e 's/^summary: //' >>"$summary" || true
+  else
+    echo "$name failed; last simulator lines:" >&2
+    grep -v ' INFO ' "$dir/simulator.log" | tail -5 >&2 || true
+  fi
+  stop_server
+}
+
+for scenario in $SCENARIOS; do
+  transport="${scenario%%-*}"
+  count="${scenario#*-}"
+  [[ "$count" == "max" ]] && count="$MAX_DEVICES"
+  case "$transport" in
+    upstream) run "$scenario" "$count" http --upstream-poll --fan-out ;;
+    *) run "$scenario" "$count" "$transport" --fan-out ;;
+  esac
+done
+
+echo
+echo "summary ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -sr)):"
+echo "| devices | transport | configuration | pairing s | heartbeat p50/p99/max ms | configuration p50/p99/max ms | fan-out last s | errors | control plane CPU avg | control plane heap max MB | simulator CPU avg | load average |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+cat "$summary" 2>/dev/null || true
