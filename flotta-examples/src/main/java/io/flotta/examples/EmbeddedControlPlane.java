@@ -115,19 +115,7 @@ public final class EmbeddedControlPlane implements AutoCloseable {
                         this::backup);
             }
         } catch (RuntimeException e) {
-            if (grpc != null) {
-                grpc.close();
-            }
-            server.close();
-            controlPlane.close();
-            if (objectStorage != null) {
-                objectStorage.close();
-            }
-            if (objectStore != null) {
-                objectStore.close();
-            }
-            store.close();
-            ca.close();
+            closeParts(null, grpc);
             throw e;
         }
         this.grpcServer = grpc;
@@ -236,11 +224,16 @@ public final class EmbeddedControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
-        if (admin != null) {
-            admin.close();
+        closeParts(admin, grpcServer);
+    }
+
+    /** Closes what the constructor started, in reverse order; also when it failed half way. */
+    private void closeParts(AdminServer adminServer, TransportServer grpc) {
+        if (adminServer != null) {
+            adminServer.close();
         }
-        if (grpcServer != null) {
-            grpcServer.close();
+        if (grpc != null) {
+            grpc.close();
         }
         server.close();
         controlPlane.close();
