@@ -60,11 +60,6 @@ public final class KubernetesCertificateAuthorityProvider implements Certificate
     }
 
     @Override
-    public boolean isAvailable() {
-        return credentials.isAvailable();
-    }
-
-    @Override
     public String unavailableReason() {
         return credentials.unavailableReason();
     }

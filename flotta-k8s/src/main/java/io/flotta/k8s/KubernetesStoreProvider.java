@@ -42,11 +42,6 @@ public final class KubernetesStoreProvider implements StoreProvider {
     }
 
     @Override
-    public boolean isAvailable() {
-        return unavailableReason().isEmpty();
-    }
-
-    @Override
     public String unavailableReason() {
         try {
             if (defaultKubeconfig().isPresent()) {

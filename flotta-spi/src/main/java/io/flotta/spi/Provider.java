@@ -18,9 +18,12 @@ public interface Provider {
         return 5;
     }
 
-    /** Whether this provider can work in this environment. Never throws. */
+    /**
+     * Whether this provider can work in this environment. Never throws. By default: whether
+     * {@link #unavailableReason()} is empty, so a provider with a condition states it once, as its reason.
+     */
     default boolean isAvailable() {
-        return true;
+        return unavailableReason().isEmpty();
     }
 
     /** Why {@link #isAvailable()} is false, for the loader's error message; empty when available. */

@@ -21,6 +21,7 @@ final class IdentityFiles {
     private final Path keyFile;
     private String loadedCert;
     private String loadedKey;
+    private ClientIdentity loaded;
 
     IdentityFiles(Path certFile, Path keyFile) {
         this.certFile = certFile;
@@ -30,10 +31,10 @@ final class IdentityFiles {
     /** The identity in the files now; fails when they are missing or unreadable. */
     synchronized ClientIdentity load() {
         return changed().orElseGet(() -> {
-            if (loadedCert == null) {
+            if (loaded == null) {
                 throw new ConfigurationException("no usable certificate and key in " + certFile + " and " + keyFile);
             }
-            return parse(loadedCert, loadedKey).orElseThrow();
+            return loaded;
         });
     }
 
@@ -54,6 +55,7 @@ final class IdentityFiles {
         if (identity.isPresent()) {
             loadedCert = cert;
             loadedKey = key;
+            loaded = identity.get();
         }
         return identity;
     }

@@ -21,11 +21,6 @@ public final class HttpTransportServerProvider implements TransportServerProvide
     }
 
     @Override
-    public boolean isAvailable() {
-        return unavailableReason().isEmpty();
-    }
-
-    @Override
     public String unavailableReason() {
         try {
             Class.forName("org.eclipse.jetty.server.Server", false, HttpTransportServerProvider.class.getClassLoader());

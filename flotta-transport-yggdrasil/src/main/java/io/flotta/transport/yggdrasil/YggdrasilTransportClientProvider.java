@@ -42,11 +42,6 @@ public final class YggdrasilTransportClientProvider implements TransportClientPr
     }
 
     @Override
-    public boolean isAvailable() {
-        return unavailableReason().isEmpty();
-    }
-
-    @Override
     public String unavailableReason() {
         if (socketAddress == null || socketAddress.isBlank()) {
             return SOCKET_ENV + " is not set: not started by a yggdrasil gateway";

@@ -27,11 +27,6 @@ public final class EmbeddedStoreProvider implements StoreProvider {
     }
 
     @Override
-    public boolean isAvailable() {
-        return unavailableReason().isEmpty();
-    }
-
-    @Override
     public String unavailableReason() {
         try {
             Class.forName(DRIVER_CLASS, false, EmbeddedStoreProvider.class.getClassLoader());
