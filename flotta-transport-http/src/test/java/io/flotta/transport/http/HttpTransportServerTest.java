@@ -9,16 +9,21 @@ import io.flotta.spi.transport.TransportClient;
 import io.flotta.spi.transport.TransportServer;
 import io.flotta.spi.transport.TransportServerConfig;
 import io.flotta.transport.http.internal.DevicePaths;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -204,6 +209,32 @@ class HttpTransportServerTest {
             assertThat(response.statusCode()).as(c.toString()).isEqualTo(405);
             assertThat(response.body()).as(c.toString()).isEmpty();
             assertThat(response.headers().firstValue("Allow")).as(c.toString()).contains(c.allow());
+        }
+        api.expectNone(Duration.ofMillis(50));
+    }
+
+    @Test
+    void refusalBeforeTheBodyArrivesSaysTheConnectionCloses() throws Exception {
+        // The body is held back, as when it travels in a later packet: the server refuses without
+        // reading it and must announce the close, or a pooling client reuses a closing connection.
+        try (SSLSocket socket = (SSLSocket) Https
+                .rawContext(pki.caCertificate(), device.identity()).getSocketFactory()
+                .createSocket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            String head = "POST " + API + "/data/" + DEVICE + "/in HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+
+            BufferedReader reader = new BufferedReader(new InputStreamReader(
+                    socket.getInputStream(), StandardCharsets.US_ASCII));
+            List<String> lines = new ArrayList<>();
+            for (String line = reader.readLine(); line != null && !line.isEmpty(); line = reader.readLine()) {
+                lines.add(line.toLowerCase(Locale.ROOT));
+            }
+
+            assertThat(lines.get(0)).startsWith("http/1.1 405");
+            assertThat(lines).contains("connection: close");
         }
         api.expectNone(Duration.ofMillis(50));
     }

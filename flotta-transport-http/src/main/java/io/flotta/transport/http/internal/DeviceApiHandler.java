@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
@@ -70,26 +71,26 @@ final class DeviceApiHandler extends Handler.Abstract {
             if (method.equals("GET") || method.equals("HEAD")) {
                 answerEmpty(response, callback, HttpStatus.OK_200);
             } else {
-                notAllowed(response, callback, "GET, HEAD");
+                notAllowed(request, response, callback, "GET, HEAD");
             }
             return;
         }
         Optional<DevicePaths.Match> match = DevicePaths.match(path);
         if (match.isEmpty()) {
-            answerEmpty(response, callback, HttpStatus.NOT_FOUND_404);
+            refuse(request, response, callback, HttpStatus.NOT_FOUND_404);
             return;
         }
         Route route = match.get().route();
         String expected = DevicePaths.method(route);
         if (!method.equals(expected)) {
-            notAllowed(response, callback, expected);
+            notAllowed(request, response, callback, expected);
             return;
         }
         Duration wait;
         try {
             wait = requestedWait(request);
         } catch (IllegalArgumentException e) {
-            answerEmpty(response, callback, HttpStatus.BAD_REQUEST_400);
+            refuse(request, response, callback, HttpStatus.BAD_REQUEST_400);
             return;
         }
         DeviceRequest partial = new DeviceRequest(
@@ -108,7 +109,7 @@ final class DeviceApiHandler extends Handler.Abstract {
         if (tooLarge && (declared > drainLimit || expectsContinue(request))) {
             // Refused before a byte is read: no 100-continue goes out, and Jetty closes the
             // connection instead of reading a body we do not want.
-            answerEmpty(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
+            refuse(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
             return;
         }
         new BodyReader(request, maxBodyBytes, drainLimit, declared, tooLarge, new BodyReader.Listener() {
@@ -235,9 +236,21 @@ final class DeviceApiHandler extends Handler.Abstract {
         return List.of();
     }
 
-    private static void notAllowed(Response response, OnceCallback callback, String allow) {
+    private static void notAllowed(Request request, Response response, OnceCallback callback, String allow) {
         response.getHeaders().put(HttpHeader.ALLOW, allow);
-        answerEmpty(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+        refuse(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+    }
+
+    /**
+     * Answers without reading the request body. When body bytes are still on their way, Jetty
+     * closes the connection after the answer; the answer must say so, or the client puts the
+     * connection back in its pool and its next request meets the close.
+     */
+    private static void refuse(Request request, Response response, OnceCallback callback, int status) {
+        if (!request.consumeAvailable()) {
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        }
+        answerEmpty(response, callback, status);
     }
 
     private static void answerEmpty(Response response, OnceCallback callback, int status) {
