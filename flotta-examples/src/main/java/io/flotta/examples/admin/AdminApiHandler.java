@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
@@ -134,7 +135,7 @@ final class AdminApiHandler extends Handler.Abstract {
                 throw new Failure(404, "no such path: " + path);
             }
         } catch (Failure f) {
-            error(response, callback, f.status, f.getMessage());
+            error(request, response, callback, f.status, f.getMessage());
         } catch (FlottaException e) {
             int status = switch (e.code()) {
                 case INVALID_ARGUMENT -> 400;
@@ -146,10 +147,10 @@ final class AdminApiHandler extends Handler.Abstract {
             if (status == 500) {
                 LOG.warn("Admin request {} {} failed", method, path, e);
             }
-            error(response, callback, status, e.getMessage());
+            error(request, response, callback, status, e.getMessage());
         } catch (Exception e) {
             LOG.warn("Admin request {} {} failed", method, path, e);
-            error(response, callback, 500, "internal error: " + e.getMessage());
+            error(request, response, callback, 500, "internal error: " + e.getMessage());
         }
         return true;
     }
@@ -367,7 +368,11 @@ final class AdminApiHandler extends Handler.Abstract {
         }
     }
 
-    private void error(Response response, Callback callback, int status, String message) {
+    private void error(Request request, Response response, Callback callback, int status, String message) {
+        // Refused before its body was read: Jetty will close the connection, so the answer says so.
+        if (!request.consumeAvailable()) {
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        }
         ObjectNode body = json.createObjectNode().put("error", message);
         write(response, callback, status, JSON, body.toString() + "\n");
     }
