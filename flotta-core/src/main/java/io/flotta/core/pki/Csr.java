@@ -13,6 +13,7 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -86,8 +87,16 @@ public final class Csr {
         if (algorithm == null) {
             return isSignatureValidByBouncyCastle();
         }
+        try {
+            Optional<ContentVerifierProvider> ec = Signatures.ecVerifier(publicKey);
+            if (ec.isPresent()) {
+                return request.isSignatureValid(ec.get());
+            }
+        } catch (PKCSException | RuntimeException e) {
+            return false;
+        }
         // One verification through the JDK. BouncyCastle's JCA verifier checks an ECDSA signature
-        // twice (raw and digested), and this check is a large share of a registration's cost.
+        // twice (raw and digested).
         try {
             Signature verifier = Signature.getInstance(algorithm);
             verifier.initVerify(publicKey);

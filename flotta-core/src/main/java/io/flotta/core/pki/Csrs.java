@@ -10,7 +10,6 @@ import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /** Makes PKCS#10 certificate signing requests, as a device does when it registers or renews. */
@@ -42,8 +41,7 @@ public final class Csrs {
         Objects.requireNonNull(keyPair, "keyPair");
         Objects.requireNonNull(subject, "subject");
         try {
-            ContentSigner signer = new JcaContentSignerBuilder(Keys.signatureAlgorithm(keyPair.getPrivate()))
-                    .build(keyPair.getPrivate());
+            ContentSigner signer = Signatures.signer(keyPair.getPrivate());
             byte[] der = new JcaPKCS10CertificationRequestBuilder(subject, keyPair.getPublic())
                     .build(signer)
                     .getEncoded();

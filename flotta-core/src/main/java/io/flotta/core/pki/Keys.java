@@ -17,7 +17,6 @@ import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.EdECKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAKey;
-import java.security.spec.ECGenParameterSpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Objects;
@@ -41,9 +40,7 @@ public final class Keys {
     /** A fresh EC key pair on P-256 (secp256r1), the default for every Flotta key. */
     public static KeyPair generateEcP256() {
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            return generator.generateKeyPair();
+            return Signatures.generateEc("secp256r1");
         } catch (GeneralSecurityException e) {
             throw new FlottaException(Code.INTERNAL, "this JVM cannot generate EC P-256 keys", e);
         }
@@ -56,6 +53,10 @@ public final class Keys {
     public static KeyPair generateLike(Key existing) {
         Objects.requireNonNull(existing, "existing");
         try {
+            Optional<String> curve = namedCurve(existing);
+            if (curve.isPresent()) {
+                return Signatures.generateEc(curve.get());
+            }
             if (existing instanceof ECKey ec) {
                 KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
                 generator.initialize(ec.getParams());
@@ -72,6 +73,21 @@ public final class Keys {
         }
         throw new FlottaException(Code.INVALID_ARGUMENT,
                 "cannot generate a key like " + describe(existing) + ": only EC and RSA keys are supported");
+    }
+
+    /** The fast implementation's name of an EC key's named curve; empty for other keys. */
+    private static Optional<String> namedCurve(Key key) {
+        if (!(key instanceof ECKey) || key.getEncoded() == null) {
+            return Optional.empty();
+        }
+        try {
+            ASN1Encodable parameters = key instanceof PublicKey
+                    ? SubjectPublicKeyInfo.getInstance(key.getEncoded()).getAlgorithm().getParameters()
+                    : PrivateKeyInfo.getInstance(key.getEncoded()).getPrivateKeyAlgorithm().getParameters();
+            return parameters instanceof ASN1ObjectIdentifier oid ? Signatures.curveName(oid) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -176,7 +192,10 @@ public final class Keys {
         return key.getAlgorithm();
     }
 
-    /** Whether {@code privateKey} and {@code publicKey} form a pair (checked by signing a probe). */
+    /**
+     * Whether {@code privateKey} and {@code publicKey} form a pair: computed from the keys for EC
+     * keys on named curves and RSA keys in CRT form, checked by signing a probe otherwise.
+     */
     public static boolean matches(PrivateKey privateKey, PublicKey publicKey) {
         Objects.requireNonNull(privateKey, "privateKey");
         Objects.requireNonNull(publicKey, "publicKey");
@@ -184,6 +203,10 @@ public final class Keys {
             return false;
         }
         try {
+            Optional<Boolean> computed = Signatures.pairedByComputation(privateKey, publicKey);
+            if (computed.isPresent()) {
+                return computed.get();
+            }
             byte[] probe = new byte[32];
             new SecureRandom().nextBytes(probe);
             String algorithm = signatureAlgorithm(privateKey);

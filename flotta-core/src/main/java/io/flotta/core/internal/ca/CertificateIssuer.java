@@ -1,6 +1,7 @@
 package io.flotta.core.internal.ca;
 
 import io.flotta.core.pki.Keys;
+import io.flotta.core.pki.Signatures;
 import io.flotta.spi.FlottaException;
 import io.flotta.spi.FlottaException.Code;
 import java.io.IOException;
@@ -33,7 +34,6 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Builds and signs X.509 certificates with one CA key: random serials, NotBefore backdated, never
@@ -158,7 +158,7 @@ final class CertificateIssuer {
             throws GeneralSecurityException {
         try {
             return new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder(Keys.signatureAlgorithm(key)).build(key)));
+                    builder.build(Signatures.signer(key)));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException("cannot sign with " + Keys.describe(key), e);
         }

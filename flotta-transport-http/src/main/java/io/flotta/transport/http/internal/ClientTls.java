@@ -1,15 +1,14 @@
 package io.flotta.transport.http.internal;
 
+import io.flotta.core.pki.Keys;
 import io.flotta.spi.ConfigurationException;
 import io.flotta.spi.transport.ClientIdentity;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.List;
@@ -69,24 +68,11 @@ final class ClientTls {
     }
 
     /** Fails early with a clear message instead of an opaque handshake failure later. */
-    private static void requireMatchingKey(PrivateKey key, X509Certificate leaf) throws GeneralSecurityException {
-        String algorithm = switch (key.getAlgorithm()) {
-            case "EC" -> "SHA256withECDSA";
-            case "RSA" -> "SHA256withRSA";
-            default -> null;
-        };
-        if (algorithm == null) {
+    private static void requireMatchingKey(PrivateKey key, X509Certificate leaf) {
+        if (!key.getAlgorithm().equals("EC") && !key.getAlgorithm().equals("RSA")) {
             return;
         }
-        byte[] probe = "flotta identity check".getBytes(StandardCharsets.US_ASCII);
-        Signature signer = Signature.getInstance(algorithm);
-        signer.initSign(key);
-        signer.update(probe);
-        byte[] signature = signer.sign();
-        Signature verifier = Signature.getInstance(algorithm);
-        verifier.initVerify(leaf.getPublicKey());
-        verifier.update(probe);
-        if (!verifier.verify(signature)) {
+        if (!Keys.matches(key, leaf.getPublicKey())) {
             throw new ConfigurationException("identity.key does not belong to the certificate of "
                     + leaf.getSubjectX500Principal().getName());
         }
