@@ -5,6 +5,7 @@
 #
 #   scripts/bench-core.sh                       # every benchmark of ControlPlaneBenchmark
 #   scripts/bench-core.sh heartbeat             # those whose name matches a regular expression
+#   scripts/bench-core.sh TlsHandshakeBenchmark # another class: the public-key work of pairing
 #   scripts/bench-core.sh dataIn -prof gc       # anything after the pattern goes to JMH as is
 #
 # Results: printed, and written as JSON to flotta-core/target/jmh-result.json.
@@ -19,7 +20,7 @@ mvn -B -q -ntp -pl flotta-core -am test-compile dependency:build-classpath \
 
 cd flotta-core
 cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
-exec java -cp "$cp" org.openjdk.jmh.Main "ControlPlaneBenchmark${pattern:+.*${pattern}}" \
+exec java -cp "$cp" org.openjdk.jmh.Main "${pattern:-ControlPlaneBenchmark}" \
     -f 1 -wi 2 -w 2s -i 3 -r 2s \
     -rf json -rff target/jmh-result.json \
     "$@"

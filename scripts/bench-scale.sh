@@ -11,7 +11,7 @@
 #   MAX_DEVICES  devices in the "max" run (default 17000: each side keeps about one connection per
 #                device, and a process may hold 20,000 open files here)
 #   WORKLOADS    workload mix, count=percent pairs (default 0=50,1=30,3=20)
-#   PAIRING      devices pairing at once (default 8)
+#   PAIRING      devices pairing at once (default 4: two per core keeps the CPU busy; more only queues)
 #   SERVER_HEAP, SIMULATOR_HEAP  -Xmx of the two JVMs (default 2g and 3g)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -69,7 +69,7 @@ run() {
   done
   if java -Xmx"${SIMULATOR_HEAP:-3g}" -jar "$jar" simulate --devices "$devices" --transport "$transport" \
       --bundle "$dir/data/bootstrap" --admin-dir "$dir/data" --duration "$DURATION" \
-      --heartbeat-seconds "$HEARTBEAT" --workloads "$WORKLOADS" --json "$dir/report.json" --pairing-concurrency "${PAIRING:-8}" "$@" \
+      --heartbeat-seconds "$HEARTBEAT" --workloads "$WORKLOADS" --json "$dir/report.json" --pairing-concurrency "${PAIRING:-4}" "$@" \
       2>"$dir/simulator.log" | tee "$dir/table.txt"; then
     grep '^summary: ' "$dir/table.txt" | sed -e 's/^summary: //' >>"$summary" || true
   else

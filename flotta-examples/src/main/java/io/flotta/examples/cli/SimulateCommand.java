@@ -63,7 +63,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--renew", description = "Every device renews its certificate once during the run.")
     boolean renew;
 
-    @Option(names = "--pairing-concurrency", defaultValue = "8", description = "Devices pairing at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pairing-concurrency", defaultValue = "4", description = "Devices pairing at once (default: ${DEFAULT-VALUE}).")
     int pairingConcurrency;
 
     @Option(names = "--json", description = "Also write the report as JSON to this file.")

@@ -92,7 +92,7 @@ public record SimulatorSettings(
         private Map<Integer, Integer> workloadMix = Map.of(0, 100);
         private boolean fanOut;
         private boolean renew;
-        private int registrationConcurrency = 8;
+        private int registrationConcurrency = 4;
         private String idPrefix = "sim";
 
         public Builder bundle(BootstrapBundle v) { bundle = v; return this; }
