@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import javax.security.auth.x500.X500Principal;
@@ -30,10 +31,7 @@ class SignaturesTest {
         Signature jdk = Signature.getInstance(Keys.signatureAlgorithm(keys.getPrivate()));
         jdk.initSign(keys.getPrivate());
         jdk.update(MESSAGE);
-        byte[] signature = jdk.sign();
-        jdk.initVerify(keys.getPublic());
-        jdk.update(MESSAGE);
-        assertThat(jdk.verify(signature)).isTrue();
+        assertThat(jdkVerifies(keys.getPublic(), jdk.sign())).isTrue();
     }
 
     @ParameterizedTest
@@ -44,13 +42,8 @@ class SignaturesTest {
         signer.getOutputStream().write(MESSAGE);
         byte[] signature = signer.getSignature();
 
-        Signature jdk = Signature.getInstance(Keys.signatureAlgorithm(keys.getPrivate()));
-        jdk.initVerify(keys.getPublic());
-        jdk.update(MESSAGE);
-        assertThat(jdk.verify(signature)).isTrue();
-        jdk.initVerify(jdkKeys(curve).getPublic());
-        jdk.update(MESSAGE);
-        assertThat(jdk.verify(signature)).isFalse();
+        assertThat(jdkVerifies(keys.getPublic(), signature)).isTrue();
+        assertThat(jdkVerifies(jdkKeys(curve).getPublic(), signature)).isFalse();
     }
 
     @ParameterizedTest
@@ -80,6 +73,13 @@ class SignaturesTest {
         assertThat(Signatures.pairedByComputation(p384.getPrivate(), p384.getPublic())).contains(true);
         assertThat(Signatures.pairedByComputation(rsa.getPrivate(), rsa.getPublic())).contains(true);
         assertThat(Signatures.pairedByComputation(rsa.getPrivate(), PemTest.rsa(2048).getPublic())).contains(false);
+    }
+
+    private static boolean jdkVerifies(PublicKey key, byte[] signature) throws Exception {
+        Signature jdk = Signature.getInstance(Keys.signatureAlgorithm(key));
+        jdk.initVerify(key);
+        jdk.update(MESSAGE);
+        return jdk.verify(signature);
     }
 
     private static KeyPair jdkKeys(String curve) throws Exception {

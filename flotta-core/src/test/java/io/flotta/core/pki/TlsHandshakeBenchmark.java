@@ -59,13 +59,7 @@ public class TlsHandshakeBenchmark {
 
     @TearDown
     public void tearDown() throws IOException {
-        ca.close();
-        try (var files = Files.list(directory)) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
-        Files.delete(directory);
+        CaFixture.closeAndDelete(ca, directory);
     }
 
     /** One full TLS 1.3 handshake with a client certificate, both ends (a fresh session each time). */

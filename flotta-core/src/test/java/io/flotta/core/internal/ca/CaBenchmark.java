@@ -58,13 +58,7 @@ public class CaBenchmark {
 
     @TearDown
     public void tearDown() throws IOException {
-        ca.close();
-        try (var files = Files.list(directory)) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
-        Files.delete(directory);
+        CaFixture.closeAndDelete(ca, directory);
     }
 
     @Benchmark

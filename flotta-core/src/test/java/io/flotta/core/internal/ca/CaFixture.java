@@ -5,6 +5,8 @@ import io.flotta.core.pki.Keys;
 import io.flotta.spi.ca.CertificateAuthority;
 import io.flotta.spi.ca.CertificateSubject;
 import io.flotta.spi.ca.IssuedCredential;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
@@ -39,5 +41,16 @@ public final class CaFixture {
     public static IssuedCredential device(CertificateAuthority ca, String deviceId, String namespace,
                                           Duration validity) {
         return device(ca, Keys.generateEcP256(), deviceId, namespace, validity);
+    }
+
+    /** Closes {@code ca} and removes the directory it was kept in (flat, as the CA writes it). */
+    public static void closeAndDelete(CertificateAuthority ca, Path directory) throws IOException {
+        ca.close();
+        try (var files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(directory);
     }
 }
