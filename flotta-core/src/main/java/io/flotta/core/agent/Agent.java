@@ -34,6 +34,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -48,6 +49,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +80,7 @@ public final class Agent implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     private static final Duration UPSTREAM_POLL = Duration.ofSeconds(5);
+    private static final Duration MIN_POLL_WAIT = Duration.ofSeconds(1);
     /** What upstream agents send for a workload whose data was never uploaded. */
     private static final String NEVER_UPLOADED = "0001-01-01T00:00:00.000Z";
 
@@ -104,6 +107,13 @@ public final class Agent implements AutoCloseable {
     private final AtomicLong unauthorizedAnswers = new AtomicLong();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Object pairingLock = new Object();
+    /**
+     * One request at a time, so that a device holds one connection: with a long poll parked, a
+     * heartbeat or control poll would otherwise open a second one, doubling the control plane's
+     * descriptors per device. Fair, so a heartbeat waiting for the poll goes before the next poll;
+     * a poll's wait ends when the next heartbeat or control poll is due ({@link #pollWait}).
+     */
+    private final ReentrantLock connection = new ReentrantLock(true);
     private final AtomicBoolean disconnecting = new AtomicBoolean();
 
     private volatile String deviceId;
@@ -112,6 +122,9 @@ public final class Agent implements AutoCloseable {
     private volatile X509Certificate deviceCertificate;
     private volatile Instant renewAt;
     private volatile boolean serverLongPolls;
+    /** When the heartbeat and control loops next need the connection (their start time while they use it). */
+    private volatile Instant heartbeatDue;
+    private volatile Instant controlDue;
     private volatile String configVersion;
     private volatile Duration heartbeatPeriod = Duration.ofSeconds(60);
     private volatile JsonNode lastHardwareSent;
@@ -352,7 +365,7 @@ public final class Agent implements AutoCloseable {
         while (true) {
             checkRunning();
             renewIfDue();
-            Duration wait = serverLongPolls ? longPoll : Duration.ZERO;
+            Duration wait = serverLongPolls ? pollWait() : Duration.ZERO;
             DeviceRequest request = DeviceRequest.of(Route.DATA_IN, deviceId, null)
                     .withConditions(serverLongPolls ? configVersion : null, wait);
             Optional<DeviceResponse> answer = sendQuietly(request);
@@ -382,12 +395,31 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /**
+     * How long the next long poll may wait: until the next heartbeat or control poll is due, at
+     * most {@link #longPoll}, in whole seconds (the wire's unit) and at least one, so that polls go
+     * on whatever the other loops do; a heartbeat due meanwhile waits at most that second.
+     */
+    private Duration pollWait() {
+        Instant now = clock.instant();
+        Duration wait = longPoll;
+        for (Instant due : new Instant[] {heartbeatDue, controlDue}) {
+            if (due != null && Duration.between(now, due).compareTo(wait) < 0) {
+                wait = Duration.between(now, due);
+            }
+        }
+        wait = wait.truncatedTo(ChronoUnit.SECONDS);
+        Duration floor = longPoll.compareTo(MIN_POLL_WAIT) < 0 ? longPoll : MIN_POLL_WAIT;
+        return wait.compareTo(floor) < 0 ? floor : wait;
+    }
+
     private void heartbeatLoop() {
         ensureRegistered();
         Backoff backoff = new Backoff(initialBackoff, maxBackoff);
         while (true) {
             checkRunning();
             renewIfDue();
+            heartbeatDue = clock.instant();
             Optional<DeviceResponse> answer = sendQuietly(Route.DATA_OUT, envelope("heartbeat", heartbeat()));
             int status = answer.map(DeviceResponse::status).orElse(0);
             if (status != 200) {
@@ -409,7 +441,9 @@ public final class Agent implements AutoCloseable {
                 // unreachable or failing: retry sooner than a full period, so the control plane
                 // sees the device again quickly when it comes back
                 lastHardwareSent = null;
-                sleep(backoff.next());
+                Duration retry = backoff.next();
+                heartbeatDue = clock.instant().plus(retry);
+                sleep(retry);
             }
         }
     }
@@ -420,6 +454,7 @@ public final class Agent implements AutoCloseable {
             renewIfDue();
             Instant now = clock.instant();
             Instant next = lastSent.plus(heartbeatPeriod);
+            heartbeatDue = next;
             if (!now.isBefore(next)) {
                 return;
             }
@@ -438,7 +473,9 @@ public final class Agent implements AutoCloseable {
         while (true) {
             checkRunning();
             renewIfDue();
+            controlDue = clock.instant();
             checkControl();
+            controlDue = clock.instant().plus(controlPollInterval);
             sleep(controlPollInterval);
         }
     }
@@ -622,10 +659,18 @@ public final class Agent implements AutoCloseable {
     private Optional<DeviceResponse> sendQuietly(DeviceRequest request) {
         checkRunning();
         try {
+            connection.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StopException();
+        }
+        try {
             return Optional.of(client.send(request));
         } catch (FlottaException e) {
             LOG.debug("{} for {} failed: {}", request.route(), deviceId, e.getMessage());
             return Optional.empty();
+        } finally {
+            connection.unlock();
         }
     }
 

@@ -122,6 +122,34 @@ class AgentTest {
     }
 
     @Test
+    void sendsOneRequestAtATimeSoItHoldsOneConnection() throws Exception {
+        startControlPlane(ControlPlaneOptions.builder().heartbeatPeriod(Duration.ofSeconds(1)).build());
+        DeviceApi engine = api.get();
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostInFlight = new AtomicInteger();
+        AtomicInteger longPolls = new AtomicInteger();
+        api.set(request -> {
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            if (request.route() == Route.DATA_IN && request.maxWait() != null && !request.maxWait().isZero()) {
+                longPolls.incrementAndGet();
+            }
+            return engine.handle(request).whenComplete((r, e) -> inFlight.decrementAndGet());
+        });
+        agent = newAgent();
+        agent.start();
+        await(() -> agent.configurationVersion() != null && agent.heartbeatsAccepted() >= 1);
+
+        cp.controlPlane.applyDeployment("default", "web", deployment("dev-1", "localhost/flotta/httpd:latest"));
+        await(() -> runtime.workloads.containsKey("web"));
+        long before = agent.heartbeatsAccepted();
+        await(() -> agent.heartbeatsAccepted() >= before + 3);
+
+        // heartbeats (every second) and control polls (every 200 ms) went between long polls
+        assertThat(longPolls.get()).isPositive();
+        assertThat(mostInFlight.get()).isEqualTo(1);
+    }
+
+    @Test
     void refusedWorkloadIsReportedFailedWithAnEventAndOthersRun() throws Exception {
         startControlPlane(ControlPlaneOptions.builder().heartbeatPeriod(Duration.ofSeconds(1)).build());
         agent = newAgent();
