@@ -35,7 +35,7 @@ import javax.net.ssl.SSLSocketFactory;
  * <p>Connections: a request takes the idle connection if there is one, otherwise opens a new one;
  * afterwards the connection is kept as the idle one unless another is already idle (then the
  * older is closed). A device with a long poll in flight and a heartbeat therefore holds at most two
- * connections, usually one.
+ * connections; the {@code Agent} sends one request at a time and holds one.
  *
  * <p>Identity: each identity has its own {@code SSLContext}, hence its own TLS session cache, and
  * {@link #useIdentity} closes the idle connection; a connection in use when the identity changes is
