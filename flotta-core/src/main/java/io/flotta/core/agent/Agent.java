@@ -396,14 +396,17 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * How long the next long poll may wait: until the next heartbeat or control poll is due, at
-     * most {@link #longPoll}, in whole seconds (the wire's unit) and at least one, so that polls go
-     * on whatever the other loops do; a heartbeat due meanwhile waits at most that second.
+     * How long the next long poll may wait: until the next heartbeat, control poll or certificate
+     * renewal is due, at most {@link #longPoll}, in whole seconds (the wire's unit) and at least
+     * one, so that polls go on whatever the other loops do; a heartbeat due meanwhile waits at most
+     * that second. A renewal already due is made by this loop before it polls.
      */
     private Duration pollWait() {
         Instant now = clock.instant();
         Duration wait = longPoll;
-        for (Instant due : new Instant[] {heartbeatDue, controlDue}) {
+        Instant renewal = renewAt;
+        Instant renewalAhead = renewal != null && renewal.isAfter(now) ? renewal : null;
+        for (Instant due : new Instant[] {heartbeatDue, controlDue, renewalAhead}) {
             if (due != null && Duration.between(now, due).compareTo(wait) < 0) {
                 wait = Duration.between(now, due);
             }
