@@ -125,6 +125,8 @@ public final class Agent implements AutoCloseable {
     /** When the heartbeat and control loops next need the connection (their start time while they use it). */
     private volatile Instant heartbeatDue;
     private volatile Instant controlDue;
+    /** When the last heartbeat went out: with the period, when the next one is due as soon as the period changes. */
+    private volatile Instant heartbeatSentAt;
     private volatile String configVersion;
     private volatile Duration heartbeatPeriod = Duration.ofSeconds(60);
     private volatile JsonNode lastHardwareSent;
@@ -214,6 +216,9 @@ public final class Agent implements AutoCloseable {
                     config.path("version").asText());
             applyConfiguration(config);
         });
+        // until the heartbeat and control loops have their own schedule, polls stay short
+        heartbeatDue = clock.instant();
+        controlDue = clock.instant();
         startThread("flotta-agent-config", this::configurationLoop);
         startThread("flotta-agent-heartbeat", this::heartbeatLoop);
         startThread("flotta-agent-control", this::controlLoop);
@@ -406,7 +411,9 @@ public final class Agent implements AutoCloseable {
         Duration wait = longPoll;
         Instant renewal = renewAt;
         Instant renewalAhead = renewal != null && renewal.isAfter(now) ? renewal : null;
-        for (Instant due : new Instant[] {heartbeatDue, controlDue, renewalAhead}) {
+        Instant sent = heartbeatSentAt;
+        Instant nextHeartbeat = sent == null ? null : sent.plus(heartbeatPeriod);
+        for (Instant due : new Instant[] {heartbeatDue, nextHeartbeat, controlDue, renewalAhead}) {
             if (due != null && Duration.between(now, due).compareTo(wait) < 0) {
                 wait = Duration.between(now, due);
             }
@@ -453,6 +460,7 @@ public final class Agent implements AutoCloseable {
 
     /** Sleeps until the next heartbeat is due, renewing the certificate on time meanwhile. */
     private void awaitNextHeartbeat(Instant lastSent) {
+        heartbeatSentAt = lastSent;
         while (true) {
             renewIfDue();
             Instant now = clock.instant();
