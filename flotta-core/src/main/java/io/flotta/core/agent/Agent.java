@@ -122,10 +122,13 @@ public final class Agent implements AutoCloseable {
     private volatile X509Certificate deviceCertificate;
     private volatile Instant renewAt;
     private volatile boolean serverLongPolls;
-    /** When the heartbeat and control loops next need the connection (their start time while they use it). */
+    /**
+     * When the heartbeat and control loops next need the connection (their start time while they
+     * use it); null for a heartbeat on its period, which is due at {@link #heartbeatSentAt} plus the
+     * current period, so that a new period counts at once.
+     */
     private volatile Instant heartbeatDue;
     private volatile Instant controlDue;
-    /** When the last heartbeat went out: with the period, when the next one is due as soon as the period changes. */
     private volatile Instant heartbeatSentAt;
     private volatile String configVersion;
     private volatile Duration heartbeatPeriod = Duration.ofSeconds(60);
@@ -461,11 +464,11 @@ public final class Agent implements AutoCloseable {
     /** Sleeps until the next heartbeat is due, renewing the certificate on time meanwhile. */
     private void awaitNextHeartbeat(Instant lastSent) {
         heartbeatSentAt = lastSent;
+        heartbeatDue = null;
         while (true) {
             renewIfDue();
             Instant now = clock.instant();
             Instant next = lastSent.plus(heartbeatPeriod);
-            heartbeatDue = next;
             if (!now.isBefore(next)) {
                 return;
             }

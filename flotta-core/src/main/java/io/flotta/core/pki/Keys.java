@@ -77,6 +77,11 @@ public final class Keys {
 
     /** The fast implementation's name of an EC key's named curve; empty for other keys. */
     private static Optional<String> namedCurve(Key key) {
+        return curveOid(key).flatMap(Signatures::curveName);
+    }
+
+    /** The OID of an EC key's named curve, read from its encoding; empty for other keys and explicit parameters. */
+    private static Optional<ASN1ObjectIdentifier> curveOid(Key key) {
         if (!(key instanceof ECKey) || key.getEncoded() == null) {
             return Optional.empty();
         }
@@ -84,7 +89,7 @@ public final class Keys {
             ASN1Encodable parameters = key instanceof PublicKey
                     ? SubjectPublicKeyInfo.getInstance(key.getEncoded()).getAlgorithm().getParameters()
                     : PrivateKeyInfo.getInstance(key.getEncoded()).getPrivateKeyAlgorithm().getParameters();
-            return parameters instanceof ASN1ObjectIdentifier oid ? Signatures.curveName(oid) : Optional.empty();
+            return parameters instanceof ASN1ObjectIdentifier oid ? Optional.of(oid) : Optional.empty();
         } catch (RuntimeException e) {
             return Optional.empty();
         }
@@ -127,20 +132,11 @@ public final class Keys {
      * curve's OID for other named curves; empty for non-EC keys and explicit curve parameters.
      */
     public static Optional<String> ecCurve(Key key) {
-        if (!(key instanceof ECKey) || key.getEncoded() == null) {
+        Optional<ASN1ObjectIdentifier> oid = curveOid(key);
+        if (oid.isEmpty()) {
             return Optional.empty();
         }
-        ASN1Encodable parameters;
-        try {
-            parameters = key instanceof PublicKey
-                    ? SubjectPublicKeyInfo.getInstance(key.getEncoded()).getAlgorithm().getParameters()
-                    : PrivateKeyInfo.getInstance(key.getEncoded()).getPrivateKeyAlgorithm().getParameters();
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
-        if (!(parameters instanceof ASN1ObjectIdentifier curve)) {
-            return Optional.empty();
-        }
+        ASN1ObjectIdentifier curve = oid.get();
         if (SECObjectIdentifiers.secp256r1.equals(curve)) {
             return Optional.of("P-256");
         }
