@@ -68,8 +68,8 @@ import org.slf4j.LoggerFactory;
  * agent.start();
  * }</pre>
  *
- * <p>Lifecycle: enrol (retrying with backoff and jitter until approved) → new EC key and CSR →
- * register → store certificate and key → pull configuration (long poll when the server offers it,
+ * <p>Lifecycle: enrol (retrying with backoff and jitter until approved; a control plane that
+ * approves as it records the enrolment is not waited for) → new EC key and CSR → register → store certificate and key → pull configuration (long poll when the server offers it,
  * polling every 5 s otherwise) → apply workloads → heartbeats every {@code period_seconds} → renew
  * at two thirds of the certificate's remaining lifetime, and re-register on a 401 → on
  * {@code disconnect}, remove workloads, wipe state and stop. Everything needed to keep running
@@ -251,10 +251,14 @@ public final class Agent implements AutoCloseable {
     /** Makes sure the agent holds a device certificate; enrols and registers if not. */
     private void ensureRegistered() {
         synchronized (pairingLock) {
+            // a control plane that approves automatically does so as it records the enrolment (200):
+            // the first time, registering at once saves waiting out a backoff for the 208
+            boolean awaitApproval = false;
             while (deviceCertificate == null) {
                 checkRunning();
                 phase = Phase.ENROLLING;
-                enrol();
+                enrol(awaitApproval);
+                awaitApproval = true;
                 phase = Phase.REGISTERING;
                 if (!register(bootstrap.registration())) {
                     continue;
@@ -264,17 +268,22 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private void enrol() {
+    /**
+     * Enrols until the control plane answers 208 (approved), or, unless {@code awaitApproval}, until
+     * it answers 200 (recorded).
+     */
+    private void enrol(boolean awaitApproval) {
         Backoff backoff = new Backoff(initialBackoff, maxBackoff);
         while (true) {
             ObjectNode content = JsonNodeFactory.instance.objectNode();
             content.putObject("features").set("hardware", hardware.get());
             content.put("target_namespace", namespace);
             Optional<DeviceResponse> answer = sendQuietly(Route.DATA_OUT, envelope("enrolment", content));
-            if (answer.isPresent() && answer.get().status() == 208) {
+            int status = answer.map(DeviceResponse::status).orElse(0);
+            if (status == 208 || (status == 200 && !awaitApproval)) {
                 return;
             }
-            if (answer.isPresent() && answer.get().status() == 200) {
+            if (status == 200) {
                 LOG.info("enrolment of {} awaits approval", deviceId);
             }
             sleep(backoff.next());
@@ -301,7 +310,11 @@ public final class Agent implements AutoCloseable {
             }
             DeviceResponse r = answer.get();
             if (r.status() != 200) {
-                LOG.warn("registration of {} refused with {}", deviceId, r.status());
+                if (r.status() == 404 && deviceCertificate == null) {
+                    LOG.info("registration of {} awaits approval", deviceId);
+                } else {
+                    LOG.warn("registration of {} refused with {}", deviceId, r.status());
+                }
                 if (deviceCertificate != null) {
                     // keep using the current certificate; the caller decides what to do
                     client.useIdentity(state.identity().orElse(bootstrap.registration()));

@@ -103,6 +103,31 @@ class AgentTest {
     }
 
     @Test
+    void registersRightAfterAnEnrolmentApprovedAsItWasRecorded() throws Exception {
+        startControlPlane(ControlPlaneOptions.builder().build());
+        DeviceApi engine = api.get();
+        AtomicInteger enrolments = new AtomicInteger();
+        api.set(request -> {
+            if (request.route() == Route.DATA_OUT
+                    && new String(request.body(), StandardCharsets.UTF_8).contains("\"enrolment\"")) {
+                enrolments.incrementAndGet();
+            }
+            return engine.handle(request);
+        });
+        BootstrapBundle bundle = new BootstrapBundle(URI.create("https://127.0.0.1:1"), cp.ca.trustAnchors(),
+                new io.flotta.spi.transport.ClientIdentity(cp.registration.key(), cp.registration.chain()));
+        // a backoff longer than the wait below: pairing must not go through one
+        agent = Agent.builder().bootstrap(bundle).stateDirectory(dir.resolve("agent")).deviceId("dev-1")
+                .transport(new InMemoryTransport(api::get)).runtime(runtime)
+                .backoff(Duration.ofSeconds(30), Duration.ofSeconds(60)).build();
+        agent.start();
+
+        await(() -> agent.phase() == Agent.Phase.RUNNING);
+        assertThat(enrolments.get()).isEqualTo(1);
+        assertThat(cp.controlPlane.devices()).hasSize(1);
+    }
+
+    @Test
     void deploymentReachesTheRuntimeThroughTheLongPollAndIsRemovedAgain() throws Exception {
         startControlPlane(ControlPlaneOptions.builder().build());
         agent = newAgent();

@@ -101,29 +101,45 @@ final class SimulatedDevice {
 
     // ------------------------------------------------------------------ pairing
 
-    /** Enrols until approved, then registers with a new key. Returns whether the device holds a certificate. */
+    /**
+     * Enrols until approved, then registers with a new key, as the agent does: the first time the
+     * enrolment is only recorded (200), it registers at once, since a control plane that approves
+     * automatically approves as it records. Returns whether the device holds a certificate.
+     */
     boolean pair() {
+        boolean recordedBefore = false;
         for (int attempt = 0; attempt < 50; attempt++) {
             ObjectNode content = JsonNodeFactory.instance.objectNode();
             content.putObject("features").set("hardware", hardware);
             DeviceResponse r = call(stats.enrolment(), DeviceRequest.of(Route.DATA_OUT, id, envelope("enrolment", content)),
                     200, 208);
             if (r != null && r.status() == 208) {
-                return paired = register(stats.registration());
+                return paired = register(stats.registration(), false);
+            }
+            if (r != null && !recordedBefore) {
+                recordedBefore = true;
+                if (register(stats.registration(), true)) {
+                    return paired = true;
+                }
             }
             sleep(Duration.ofMillis(r == null ? 500 : 20));
         }
         return false;
     }
 
-    /** Registration (or renewal, with the current identity) with a new key and CSR. */
-    boolean register(OperationStats op) {
+    /**
+     * Registration (or renewal, with the current identity) with a new key and CSR. Returns whether
+     * the device holds its new certificate; with {@code mayAwaitApproval}, a 404 (enrolment not
+     * approved yet) is not an error.
+     */
+    boolean register(OperationStats op, boolean mayAwaitApproval) {
         KeyPair keys = Keys.generateEcP256();
         ObjectNode content = JsonNodeFactory.instance.objectNode();
         content.put("certificate_request", Csrs.create(keys, id));
         content.set("hardware", hardware);
-        DeviceResponse r = call(op, DeviceRequest.of(Route.DATA_OUT, id, envelope("registration", content)), 200);
-        if (r == null) {
+        DeviceResponse r = call(op, DeviceRequest.of(Route.DATA_OUT, id, envelope("registration", content)),
+                mayAwaitApproval ? new int[] {200, 404} : new int[] {200});
+        if (r == null || r.status() != 200) {
             return false;
         }
         try {
@@ -237,7 +253,7 @@ final class SimulatedDevice {
     }
 
     void renew() {
-        register(stats.renewal());
+        register(stats.renewal(), false);
         renewed = true;
     }
 

@@ -57,6 +57,9 @@ class SimulatorIT {
             // every device sends its first heartbeat within one period of pairing
             assertThat(report.heartbeatsAccepted()).isGreaterThanOrEqualTo(DEVICES);
             assertThat(report.operations()).allSatisfy(o -> assertThat(o.errors()).as(o.name()).isZero());
+            // the control plane approves as it records, so each device enrols and registers once
+            assertThat(report.operations()).filteredOn(o -> o.name().equals("enrolment")
+                    || o.name().equals("registration")).extracting(o -> o.count()).containsOnly((long) DEVICES);
             assertThat(report.operations()).filteredOn(o -> o.name().equals("renewal"))
                     .singleElement().satisfies(o -> assertThat(o.count()).isEqualTo(DEVICES));
             assertThat(report.fanOut().reached()).isEqualTo(DEVICES);
