@@ -13,6 +13,11 @@
 #   WORKLOADS    workload mix, count=percent pairs (default 0=50,1=30,3=20)
 #   PAIRING      devices pairing at once (default 4: two per core keeps the CPU busy; more only queues)
 #   SERVER_HEAP, SIMULATOR_HEAP  -Xmx of the two JVMs (default 2g and 3g)
+#   AOT          with JDK 25 or later (the `java` on PATH), 1 (default) first runs a training fleet
+#                of 1,000 devices that leaves an ahead-of-time cache for each of the two JVMs
+#                (-XX:AOTCacheOutput); every run then starts with it (-XX:AOTCache): classes come
+#                loaded and linked, and methods come with the profiles their compilation needs, so
+#                less of a fresh JVM's CPU goes into warming up. 0 turns it off.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -42,8 +47,11 @@ stop_server() {
 }
 trap stop_server EXIT
 
-echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GB, $(uname -srm); open files: $(ulimit -n)"
+java_version="$(java -version 2>&1 | awk -F'"' '/version/ {print $2; exit}')"
+echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GB, $(uname -srm); open files: $(ulimit -n); java $java_version"
 echo "results in $work"
+server_aot=()
+simulator_aot=()
 
 # run NAME DEVICES TRANSPORT [simulate options...]
 run() {
@@ -53,7 +61,7 @@ run() {
   mkdir -p "$dir"
   echo
   echo "=== $name: $devices devices over $transport $* ($(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg))"
-  java -Xmx"${SERVER_HEAP:-2g}" -jar "$jar" server --data-dir "$dir/data" --bundle "$dir/data/bootstrap" \
+  java -Xmx"${SERVER_HEAP:-2g}" "${server_aot[@]}" -jar "$jar" server --data-dir "$dir/data" --bundle "$dir/data/bootstrap" \
     --port 0 --grpc-port 0 --admin-port 0 --no-object-store --heartbeat-seconds "$HEARTBEAT" \
     >"$dir/server.log" 2>&1 &
   server_pid=$!
@@ -67,7 +75,7 @@ run() {
     fi
     sleep 0.5
   done
-  if java -Xmx"${SIMULATOR_HEAP:-3g}" -jar "$jar" simulate --devices "$devices" --transport "$transport" \
+  if java -Xmx"${SIMULATOR_HEAP:-3g}" "${simulator_aot[@]}" -jar "$jar" simulate --devices "$devices" --transport "$transport" \
       --bundle "$dir/data/bootstrap" --admin-dir "$dir/data" --duration "$DURATION" \
       --heartbeat-seconds "$HEARTBEAT" --workloads "$WORKLOADS" --json "$dir/report.json" --pairing-concurrency "${PAIRING:-4}" "$@" \
       2>"$dir/simulator.log" | tee "$dir/table.txt"; then
@@ -78,6 +86,23 @@ run() {
   fi
   stop_server
 }
+
+if [[ "${AOT:-1}" == "1" && "${java_version%%.*}" -ge 25 ]]; then
+  echo
+  echo "=== training run for the ahead-of-time caches (not measured)"
+  server_aot=(-XX:AOTCacheOutput="$work/server.aot")
+  simulator_aot=(-XX:AOTCacheOutput="$work/simulator.aot")
+  HEARTBEAT=5 run training 1000 http --fan-out >/dev/null
+  if [[ -s "$work/server.aot" && -s "$work/simulator.aot" ]]; then
+    server_aot=(-XX:AOTCache="$work/server.aot")
+    simulator_aot=(-XX:AOTCache="$work/simulator.aot")
+  else
+    echo "no ahead-of-time cache was made; running without" >&2
+    server_aot=()
+    simulator_aot=()
+  fi
+  : >"$summary"
+fi
 
 for scenario in $SCENARIOS; do
   transport="${scenario%%-*}"

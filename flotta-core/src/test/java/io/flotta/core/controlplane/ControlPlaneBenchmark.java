@@ -193,6 +193,18 @@ public class ControlPlaneBenchmark {
         return decode(encodedLeaves[nextDevice()]);
     }
 
+    /** What a metrics scrape reads: devices by state and workloads by phase over the whole fleet. */
+    @Benchmark
+    public ControlPlane.FleetCounts fleetCounts() {
+        return t.controlPlane.fleetCounts();
+    }
+
+    /** The whole fleet with each device's status read (the admin API's device list). */
+    @Benchmark
+    public List<DeviceView> deviceList() {
+        return t.controlPlane.devices();
+    }
+
     private X509Certificate decode(byte[] der) throws CertificateException {
         return (X509Certificate) certificates.generateCertificate(new ByteArrayInputStream(der));
     }

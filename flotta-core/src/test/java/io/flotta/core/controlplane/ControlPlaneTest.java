@@ -348,6 +348,33 @@ class ControlPlaneTest {
     }
 
     @Test
+    void fleetCountsFollowStatusChangesAndDeletions() throws Exception {
+        Device a = t.pair("dev-a");
+        t.pair("dev-b");
+        t.controlPlane.applyDeployment("default", "web", new DeploymentSpec("dev-a", null, "pod", pod("v1"),
+                null, null, null, null, null));
+        awaitWorkloads("dev-a", List.of("web"));
+        ControlPlane.FleetCounts before = t.controlPlane.fleetCounts();
+        assertThat(before.deployments()).isEqualTo(1);
+        assertThat(before.devicesByState()).containsExactly(Map.entry("online", 2));
+        assertThat(before.workloadsByPhase()).containsExactly(Map.entry("Deploying", 1));
+
+        ObjectNode hb = JsonNodeFactory.instance.objectNode();
+        hb.putArray("workloads").addObject().put("name", "web").put("status", "Running");
+        t.post("dev-a", a.chain(), "heartbeat", hb);
+        ControlPlane.FleetCounts after = t.controlPlane.fleetCounts();
+        assertThat(after.devicesByState()).containsExactly(Map.entry("online", 2));
+        assertThat(after.workloadsByPhase()).containsExactly(Map.entry("Running", 1));
+        // unchanged statuses count the same on the next pass
+        assertThat(t.controlPlane.fleetCounts()).isEqualTo(after);
+
+        assertThat(t.controlPlane.deleteDevice("default", "dev-a")).isTrue();
+        ControlPlane.FleetCounts deleted = t.controlPlane.fleetCounts();
+        assertThat(deleted.devicesByState()).containsExactly(Map.entry("online", 1));
+        assertThat(deleted.workloadsByPhase()).isEmpty();
+    }
+
+    @Test
     void configurationMessageIsExactlyWhatJacksonWritesForIt() throws Exception {
         Device device = t.pair("dev-1");
         t.controlPlane.applyDeployment("default", "web", new DeploymentSpec("dev-1", null, "pod", pod("v1"),

@@ -1,8 +1,6 @@
 package io.flotta.examples.metrics;
 
 import io.flotta.core.controlplane.ControlPlane;
-import io.flotta.core.controlplane.DeploymentView;
-import io.flotta.core.controlplane.DeviceView;
 import io.flotta.core.model.DeviceStatus;
 import io.flotta.spi.transport.DeviceApi;
 import io.micrometer.core.instrument.Counter;
@@ -37,8 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  *
  * <p>Gauges are computed from the control plane when scraped ({@link #scrape()}), not kept up to
- * date on every write: a scrape every few seconds costs one pass over the store, a write path
- * hook would cost something on every heartbeat.
+ * date on every write: a scrape costs one pass over the devices the store holds in memory, reading
+ * again only the statuses that changed since the last scrape ({@link ControlPlane#fleetCounts()}).
  */
 public final class ControlPlaneMetrics {
 
@@ -91,19 +89,12 @@ public final class ControlPlaneMetrics {
     }
 
     private synchronized void refresh() {
+        ControlPlane.FleetCounts counts = controlPlane.fleetCounts();
         Map<String, Integer> byState = new TreeMap<>(Map.of(DeviceStatus.ONLINE, 0, DeviceStatus.OFFLINE, 0));
-        for (DeviceView d : controlPlane.devices()) {
-            String state = d.status().state() == null ? "pending" : d.status().state();
-            byState.merge(state, 1, Integer::sum);
-        }
+        byState.putAll(counts.devicesByState());
         devices.register(rows("state", byState), true);
-        Map<String, Integer> byPhase = new TreeMap<>();
-        List<DeploymentView> views = controlPlane.deployments();
-        for (DeploymentView v : views) {
-            v.phases().forEach((phase, n) -> byPhase.merge(phase, n, Integer::sum));
-        }
-        workloads.register(rows("phase", byPhase), true);
-        deployments.set(views.size());
+        workloads.register(rows("phase", counts.workloadsByPhase()), true);
+        deployments.set(counts.deployments());
         pendingEnrolments.set((int) controlPlane.enrolmentRequests().stream().filter(e -> !e.approved()).count());
     }
 
