@@ -129,7 +129,7 @@ public final class Signatures {
         return Optional.ofNullable(CustomNamedCurves.getName(oid));
     }
 
-    private static Optional<ECPrivateKeyParameters> ecPrivate(PrivateKey key) {
+    static Optional<ECPrivateKeyParameters> ecPrivate(PrivateKey key) {
         if (!(key instanceof ECPrivateKey ec) || !"PKCS#8".equals(key.getFormat())) {
             return Optional.empty();
         }
@@ -137,7 +137,7 @@ public final class Signatures {
                 .map(domain -> new ECPrivateKeyParameters(ec.getS(), domain));
     }
 
-    private static Optional<ECPublicKeyParameters> ecPublic(PublicKey key) {
+    static Optional<ECPublicKeyParameters> ecPublic(PublicKey key) {
         if (!"X.509".equals(key.getFormat()) || !"EC".equals(key.getAlgorithm()) && !"ECDSA".equals(key.getAlgorithm())) {
             return Optional.empty();
         }

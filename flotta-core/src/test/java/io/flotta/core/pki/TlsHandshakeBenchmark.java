@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -46,8 +47,15 @@ public class TlsHandshakeBenchmark {
     private SSLContext server;
     private SSLContext client;
 
+    /** Whose ECDSA the TLS stack uses: the JDK's provider, or {@link EcdsaProvider} installed first. */
+    @Param({"jdk", "flotta"})
+    public String ecdsa = "jdk";
+
     @Setup
     public void setUp() throws Exception {
+        if ("flotta".equals(ecdsa)) {
+            EcdsaProvider.install();
+        }
         directory = Files.createTempDirectory("tls-benchmark");
         ca = CaFixture.open(directory);
         IssuedCredential serverCredential = ca.issueServer(List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1));

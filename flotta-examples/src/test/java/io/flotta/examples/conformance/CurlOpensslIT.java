@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotta.core.bootstrap.BootstrapBundle;
 import io.flotta.core.controlplane.DeviceView;
+import io.flotta.core.pki.EcdsaProvider;
 import io.flotta.core.pki.Openssl;
 import io.flotta.core.testkit.TestControlPlane;
 import io.flotta.examples.EmbeddedControlPlane;
@@ -14,10 +15,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.Security;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A device made of nothing but the three PEM files of a bootstrap bundle and the command-line
@@ -32,8 +35,21 @@ class CurlOpensslIT {
     @TempDir
     Path dir;
 
-    @Test
-    void aDevicePairsAndWorksWithCurlAndOpensslAlone() throws IOException {
+    /** With {@code ourEcdsa}, the control plane's TLS signs and verifies through {@link EcdsaProvider}. */
+    @ParameterizedTest(name = "our ECDSA provider installed: {0}")
+    @ValueSource(booleans = {false, true})
+    void aDevicePairsAndWorksWithCurlAndOpensslAlone(boolean ourEcdsa) throws IOException {
+        if (ourEcdsa) {
+            assertThat(EcdsaProvider.install()).isTrue();
+        }
+        try {
+            pairAndWork();
+        } finally {
+            Security.removeProvider(EcdsaProvider.NAME);
+        }
+    }
+
+    private void pairAndWork() throws IOException {
         try (EmbeddedControlPlane server = EmbeddedControlPlane.builder()
                 .dataDirectory(dir.resolve("control-plane")).port(0).start()) {
             Path device = deviceWithBundleFilesOnly(server);
