@@ -9,19 +9,12 @@ import io.flotta.examples.EmbeddedControlPlane;
 import io.flotta.examples.SampleWorkload;
 import io.flotta.examples.cli.FlottaCli;
 import io.flotta.examples.testing.ChildJvm;
-import io.flotta.examples.testing.Polling;
 import io.flotta.runtime.podman.PodmanRuntimeProvider;
 import io.flotta.spi.ProviderConfig;
 import io.flotta.spi.runtime.WorkloadRuntime;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -36,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 class GrpcAgentPodmanIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     @TempDir
     Path dir;
@@ -90,18 +82,6 @@ class GrpcAgentPodmanIT {
     }
 
     private static String awaitPage(int port, String expected) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                .timeout(Duration.ofSeconds(2)).build();
-        return Polling.await("127.0.0.1:" + port + " to serve " + expected, WAIT, Duration.ofMillis(100), () -> {
-            try {
-                HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-                return Optional.of(response.body()).filter(b -> response.statusCode() == 200 && b.contains(expected));
-            } catch (IOException e) {
-                return Optional.empty();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        });
+        return Podman.awaitPage(port, expected, WAIT, Duration.ofMillis(100));
     }
 }

@@ -2,6 +2,7 @@ package io.flotta.examples.podman;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flotta.examples.testing.Polling;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +10,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +30,7 @@ final class Podman {
     static final String HTTPD = "localhost/flotta/httpd:latest";
     static final String BUSYBOX = "localhost/flotta/busybox:latest";
     private static final Set<Integer> HANDED_OUT = new HashSet<>();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     record Result(int exitCode, String out, String err) {
         boolean ok() {
@@ -102,6 +109,23 @@ final class Podman {
     }
 
     /** Whether something accepts TCP connections on 127.0.0.1:port. */
+    /** The page a workload serves on the host's {@code port}, once it contains {@code expected}. */
+    static String awaitPage(int port, String expected, Duration timeout, Duration pollInterval) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                .timeout(Duration.ofSeconds(2)).build();
+        return Polling.await("127.0.0.1:" + port + " to serve " + expected, timeout, pollInterval, () -> {
+            try {
+                HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                return Optional.of(response.body()).filter(b -> response.statusCode() == 200 && b.contains(expected));
+            } catch (IOException e) {
+                return Optional.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        });
+    }
+
     static boolean listening(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);

@@ -4,28 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.flotta.core.controlplane.ControlPlane;
-import io.flotta.core.controlplane.ControlPlaneOptions;
 import io.flotta.core.controlplane.DeviceView;
 import io.flotta.core.model.DeploymentSpec;
 import io.flotta.core.model.DeviceEvent;
 import io.flotta.core.model.DeviceWorkloadStatus;
 import io.flotta.core.model.LabelSelector;
 import io.flotta.core.model.ModelJson;
-import io.flotta.examples.EmbeddedControlPlane;
 import io.flotta.examples.SampleWorkload;
 import io.flotta.examples.cli.FlottaCli;
 import io.flotta.examples.testing.ChildJvm;
-import io.flotta.examples.testing.Polling;
-import io.flotta.runtime.podman.PodmanRuntimeProvider;
-import io.flotta.spi.ProviderConfig;
-import io.flotta.spi.runtime.WorkloadRuntime;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,20 +22,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The deployment workflow on real podman: a control plane in this JVM, an agent in a child JVM
@@ -55,13 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
  * selector, and the pods checked with podman, nft and HTTP. Needs podman and the images of
  * {@code scripts/setup-podman.sh}; fails (never skips) without them.
  */
-class PodmanDeploymentIT {
+class PodmanDeploymentIT extends PodmanDeviceTestBase {
 
-    private static final String NS = "default";
     private static final String RUN_LABEL = "e2e-run";
     private static final String STAGE_LABEL = "e2e-stage";
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
     /** How long a SIGTERM-ed agent may take to shut down before it is killed. */
     private static final Duration AGENT_GRACE = Duration.ofSeconds(15);
     private static final List<String> AGENT_JVM = List.of("-Xmx128m",
@@ -70,80 +48,35 @@ class PodmanDeploymentIT {
             // PodmanCli logs each command's duration at debug: the per-pod costs come from there
             "-Dorg.slf4j.simpleLogger.log.io.flotta.runtime.podman.internal.PodmanCli=debug");
     private static final Pattern PODMAN_TIMING = Pattern.compile("podman (.+) -> exit (\\d+) in (\\d+) ms");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-
-    @TempDir
-    Path dir;
-
-    @RegisterExtension
-    final TestWatcher reportOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            for (ChildJvm started : agents) {
-                System.out.println("---- output of " + started + " (last 150 lines) ----\n" + started.tail(150));
-            }
-            if (cp != null) {
-                cp.device(NS, deviceId).ifPresent(d -> System.out.println("---- device status ----\n"
-                        + ModelJson.write(d.status())));
-            }
-        }
-    };
 
     /** Every start of this test's agent, in order: its output across restarts. */
     private final List<ChildJvm> agents = new ArrayList<>();
-    private final List<String> deployed = new ArrayList<>();
-    private EmbeddedControlPlane embedded;
-    private ControlPlane cp;
     private ChildJvm agent;
-    private Path bundle;
-    private Path agentState;
-    private String run;
-    private String deviceId;
 
-    @BeforeAll
-    static void podmanIsReady() {
-        Podman.requireReady();
+    PodmanDeploymentIT() {
+        super("e2e", WAIT, Duration.ofMillis(50), 150);
+    }
+
+    @Override
+    List<ChildJvm> processes() {
+        return agents;
     }
 
     @BeforeEach
     void startControlPlaneAndAgent() {
-        run = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
-        deviceId = "e2e-device-" + run;
-        embedded = EmbeddedControlPlane.builder().dataDirectory(dir.resolve("control-plane")).port(0)
-                .options(ControlPlaneOptions.builder().heartbeatPeriod(Duration.ofSeconds(1)).build()).start();
-        cp = embedded.controlPlane();
-        bundle = dir.resolve("bootstrap");
-        embedded.writeBootstrapBundle(bundle);
-        agentState = dir.resolve("agent");
+        startControlPlane();
         long started = System.nanoTime();
         agent = startAgent();
-        DeviceView device = await("device " + deviceId + " to register and send a heartbeat", Duration.ofSeconds(60),
-                () -> cp.device(NS, deviceId).filter(d -> "up".equals(d.status().agentStatus())));
+        DeviceView device = awaitFirstHeartbeat("register", Duration.ofSeconds(60));
         System.out.printf("e2e pairing: agent JVM started -> registered and first heartbeat %d ms%n",
                 ms(started, System.nanoTime()));
         relabel(Map.of(RUN_LABEL, run, STAGE_LABEL, "live"), device.labels());
     }
 
     @AfterEach
-    void stopAgentAndRemoveOurPods() {
+    void stopAgent() {
         if (agent != null) {
             agent.stopOrKill(AGENT_GRACE);
-        }
-        // the runtime on the agent's directory owns exactly the agent's pods: it also closes their
-        // host ports; a forced pod rm by name is the fallback
-        try (WorkloadRuntime runtime = new PodmanRuntimeProvider().create(ProviderConfig.of(agentState.resolve("runtime")))) {
-            for (String name : deployed) {
-                try {
-                    runtime.remove(name);
-                } catch (RuntimeException e) {
-                    System.out.println("cleanup of " + name + " through the runtime failed: " + e.getMessage());
-                }
-            }
-        } finally {
-            deployed.forEach(Podman::removePod);
-            if (embedded != null) {
-                embedded.close();
-            }
         }
     }
 
@@ -379,12 +312,6 @@ class PodmanDeploymentIT {
         return started;
     }
 
-    private String workload(String prefix) {
-        String name = "e2e-" + prefix + "-" + run;
-        deployed.add(name);
-        return name;
-    }
-
     /** Deploys to the devices of this run that are not retired: a selector of matchExpressions only. */
     private void deploy(String name, JsonNode pod) {
         LabelSelector selector = new LabelSelector(Map.of(), List.of(
@@ -421,61 +348,14 @@ class PodmanDeploymentIT {
 
     // ---------------------------------------------------------------------------------------- checks
 
-    private DeviceView device() {
-        return cp.device(NS, deviceId).orElseThrow(() -> new AssertionError("device " + deviceId + " is gone"));
-    }
-
-    private String phase(String workload) {
-        return device().status().workloads().stream().filter(w -> w.name().equals(workload))
-                .map(DeviceWorkloadStatus::phase).findFirst().orElse("(not placed)");
-    }
-
-    private void awaitPhase(String workload, String phase) {
-        await(workload + " to be " + phase + " in the control plane", WAIT,
-                () -> Optional.of(phase(workload)).filter(phase::equals));
-    }
-
-    /** The device's events about the workload (the agent prefixes their messages with its name). */
-    private List<DeviceEvent> events(String workload, String reason) {
-        return device().status().events().stream()
-                .filter(e -> e.reason().equals(reason) && e.message().startsWith(workload + ":"))
-                .collect(Collectors.toList());
-    }
-
-    private DeviceEvent awaitEvent(String workload, String reason) {
-        return await("a " + reason + " event of " + workload + " in the device's status", WAIT,
-                () -> events(workload, reason).stream().reduce((a, b) -> b));
-    }
-
     private void awaitRemoved(String workload, int port) {
         await("pod " + workload + " to be removed and port " + port + " closed", WAIT, () -> Optional.of(workload)
                 .filter(w -> Podman.podId(w).isEmpty() && !Podman.listening(port)
                         && (!Podman.nftPresent() || !Podman.nftTable().contains("flotta workload " + w + "\""))));
     }
 
-    private static String awaitPage(int port, String expected) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                .timeout(Duration.ofSeconds(2)).build();
-        return await("127.0.0.1:" + port + " to serve " + expected, WAIT, () -> {
-            try {
-                HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-                return Optional.of(response.body()).filter(b -> response.statusCode() == 200 && b.contains(expected));
-            } catch (IOException e) {
-                return Optional.empty();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        });
-    }
-
     private static String startedAt(String pod) {
         return Podman.podmanOk("inspect", "--format", "{{.State.StartedAt}}", pod + "-httpd").strip();
-    }
-
-    /** Polls less often than the default: most probes here run podman. */
-    private static <T> T await(String what, Duration timeout, Supplier<Optional<T>> probe) {
-        return Polling.await(what, timeout, POLL_INTERVAL, probe);
     }
 
     /** Milliseconds of each successful podman command whose arguments start with {@code prefix}, in order. */

@@ -3,28 +3,14 @@ package io.flotta.examples.podman;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flotta.core.bootstrap.BootstrapBundle;
-import io.flotta.core.controlplane.ControlPlane;
-import io.flotta.core.controlplane.ControlPlaneOptions;
 import io.flotta.core.controlplane.DeviceView;
 import io.flotta.core.model.DeploymentSpec;
-import io.flotta.core.model.DeviceEvent;
-import io.flotta.core.model.DeviceWorkloadStatus;
 import io.flotta.core.model.LabelSelector;
-import io.flotta.core.model.ModelJson;
 import io.flotta.core.pki.Pem;
-import io.flotta.examples.EmbeddedControlPlane;
 import io.flotta.examples.SampleWorkload;
 import io.flotta.examples.cli.FlottaCli;
 import io.flotta.examples.testing.ChildJvm;
-import io.flotta.examples.testing.Polling;
-import io.flotta.runtime.podman.PodmanRuntimeProvider;
-import io.flotta.spi.ProviderConfig;
-import io.flotta.spi.runtime.WorkloadRuntime;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -36,17 +22,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The two-process device of the seed: our gateway ({@code flotta gateway}, a child JVM) talks to
@@ -55,58 +34,29 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code config.toml} and a worker file. Needs podman and the images of
  * {@code scripts/setup-podman.sh}; fails (never skips) without them.
  */
-class YggdrasilGatewayIT {
+class YggdrasilGatewayIT extends PodmanDeviceTestBase {
 
-    private static final String NS = "default";
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private static final List<String> JVM = List.of("-Xmx128m", "-Dorg.slf4j.simpleLogger.showDateTime=true",
             "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
 
-    @TempDir
-    Path dir;
-
-    @RegisterExtension
-    final TestWatcher reportOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            for (ChildJvm started : gateways) {
-                System.out.println("---- output of " + started + " (last 200 lines) ----\n" + started.tail(200));
-            }
-            if (cp != null) {
-                cp.device(NS, deviceId).ifPresent(d -> System.out.println("---- device status ----\n"
-                        + ModelJson.write(d.status())));
-            }
-        }
-    };
-
     private final List<ChildJvm> gateways = new ArrayList<>();
-    private final List<String> deployed = new ArrayList<>();
     /** Workers this test's gateways started that a killed gateway could have left behind. */
     private final List<ProcessHandle> workerProcesses = new ArrayList<>();
-    private EmbeddedControlPlane embedded;
-    private ControlPlane cp;
     private ChildJvm gateway;
-    private Path bundle;
-    private Path agentState;
-    private String run;
-    private String deviceId;
 
-    @BeforeAll
-    static void podmanIsReady() {
-        Podman.requireReady();
+    YggdrasilGatewayIT() {
+        super("ygg", WAIT, Duration.ofMillis(100), 200);
+    }
+
+    @Override
+    List<ChildJvm> processes() {
+        return gateways;
     }
 
     @BeforeEach
     void startControlPlaneAndGateway() throws IOException {
-        run = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
-        deviceId = "ygg-device-" + run;
-        embedded = EmbeddedControlPlane.builder().dataDirectory(dir.resolve("control-plane")).port(0)
-                .options(ControlPlaneOptions.builder().heartbeatPeriod(Duration.ofSeconds(1)).build()).start();
-        cp = embedded.controlPlane();
-        bundle = dir.resolve("bootstrap");
-        agentState = dir.resolve("agent");
-        embedded.writeBootstrapBundle(bundle);
+        startControlPlane();
         // what an image builder adds to the bundle's config.toml: the device id and a fixed socket
         Files.writeString(bundle.resolve(BootstrapBundle.GATEWAY_CONFIG_FILE), "client-id = \"" + deviceId + "\"\n"
                 + "socket-addr = \"unix:" + dir.resolve("yggd.sock") + "\"\n", StandardOpenOption.APPEND);
@@ -122,8 +72,7 @@ class YggdrasilGatewayIT {
 
         long started = System.nanoTime();
         gateway = startGateway();
-        DeviceView device = await("device " + deviceId + " to pair through the gateway and send a heartbeat",
-                () -> cp.device(NS, deviceId).filter(d -> "up".equals(d.status().agentStatus())));
+        DeviceView device = awaitFirstHeartbeat("pair through the gateway", WAIT);
         System.out.printf("gateway pairing: gateway JVM started -> registered and first heartbeat %d ms%n",
                 (System.nanoTime() - started) / 1_000_000);
         Map<String, String> labels = new HashMap<>(device.labels());
@@ -132,25 +81,11 @@ class YggdrasilGatewayIT {
     }
 
     @AfterEach
-    void stopEverything() {
+    void stopGatewayAndWorkers() {
         if (gateway != null) {
             gateway.stopOrKill(Duration.ofSeconds(30));
         }
         workerProcesses.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        try (WorkloadRuntime runtime = new PodmanRuntimeProvider().create(ProviderConfig.of(agentState.resolve("runtime")))) {
-            for (String name : deployed) {
-                try {
-                    runtime.remove(name);
-                } catch (RuntimeException e) {
-                    System.out.println("cleanup of " + name + " through the runtime failed: " + e.getMessage());
-                }
-            }
-        } finally {
-            deployed.forEach(Podman::removePod);
-            if (embedded != null) {
-                embedded.close();
-            }
-        }
     }
 
     @Test
@@ -258,52 +193,8 @@ class YggdrasilGatewayIT {
         }
     }
 
-    private String workload(String prefix) {
-        String name = "ygg-" + prefix + "-" + run;
-        deployed.add(name);
-        return name;
-    }
-
     private void deploy(String name, com.fasterxml.jackson.databind.JsonNode pod) {
         LabelSelector selector = new LabelSelector(Map.of("ygg-run", run), List.of());
         cp.applyDeployment(NS, name, new DeploymentSpec(null, selector, "pod", pod, null, null, null, null, null));
-    }
-
-    private DeviceView device() {
-        return cp.device(NS, deviceId).orElseThrow(() -> new AssertionError("device " + deviceId + " is gone"));
-    }
-
-    private String phase(String workload) {
-        return device().status().workloads().stream().filter(w -> w.name().equals(workload))
-                .map(DeviceWorkloadStatus::phase).findFirst().orElse("(not placed)");
-    }
-
-    private void awaitPhase(String workload, String phase) {
-        await(workload + " to be " + phase + " in the control plane", () -> Optional.of(phase(workload)).filter(phase::equals));
-    }
-
-    private DeviceEvent awaitEvent(String workload, String reason) {
-        return await("a " + reason + " event of " + workload, () -> device().status().events().stream()
-                .filter(e -> e.reason().equals(reason) && e.message().startsWith(workload + ":")).reduce((a, b) -> b));
-    }
-
-    private static String awaitPage(int port, String expected) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                .timeout(Duration.ofSeconds(2)).build();
-        return await("127.0.0.1:" + port + " to serve " + expected, () -> {
-            try {
-                HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-                return Optional.of(response.body()).filter(b -> response.statusCode() == 200 && b.contains(expected));
-            } catch (IOException e) {
-                return Optional.empty();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        });
-    }
-
-    private static <T> T await(String what, Supplier<Optional<T>> probe) {
-        return Polling.await(what, WAIT, Duration.ofMillis(100), probe);
     }
 }
