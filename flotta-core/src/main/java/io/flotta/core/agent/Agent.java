@@ -69,8 +69,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Lifecycle: enrol (retrying with backoff and jitter until approved; a control plane that
- * approves as it records the enrolment is not waited for) → new EC key and CSR → register → store certificate and key → pull configuration (long poll when the server offers it,
- * polling every 5 s otherwise) → apply workloads → heartbeats every {@code period_seconds} → renew
+ * approves as it records the enrolment is not waited for) → new EC key and CSR → register → store
+ * certificate and key → pull configuration (long poll when the server offers it, polling every
+ * 5 s otherwise) → apply workloads → heartbeats every {@code period_seconds} → renew
  * at two thirds of the certificate's remaining lifetime, and re-register on a 401 → on
  * {@code disconnect}, remove workloads, wipe state and stop. Everything needed to keep running
  * (identity, last configuration) is on disk, so a restarted agent re-applies its workloads without

@@ -19,6 +19,7 @@ import io.flotta.spi.transport.DeviceApi;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +67,8 @@ public final class ControlPlane implements AutoCloseable {
     private final Configurations configurations;
     private final DeviceApiHandler api;
     private final AutoCloseable storeWatch;
+    /** Per device, what {@link #fleetCounts} needs from its status; see {@link StatusTally}. */
+    private final Map<ResourceKey, StatusTally> tallies = new ConcurrentHashMap<>();
     /** Bucket provisioning; null when no object storage is configured. */
     private final StorageProvisioning storage;
     /** Whether this engine runs the fleet-wide work; see {@link #setLeader}. */
@@ -364,12 +368,10 @@ public final class ControlPlane implements AutoCloseable {
     private record StatusTally(String statusText, String state, Map<String, String> phases) {
     }
 
-    private final Map<ResourceKey, StatusTally> tallies = new java.util.concurrent.ConcurrentHashMap<>();
-
     private StatusTally tally(Resource device) {
         StatusTally known = tallies.get(device.key());
         String text = device.status();
-        if (known != null && (known.statusText() == text || known.statusText().equals(text))) {
+        if (known != null && known.statusText().equals(text)) {
             return known;
         }
         DeviceStatus status = ModelJson.read(text, DeviceStatus.class);
@@ -379,7 +381,7 @@ public final class ControlPlane implements AutoCloseable {
                 phases.put(w.name(), w.phase());
             }
         }
-        StatusTally fresh = new StatusTally(text, status.state(), java.util.Collections.unmodifiableMap(phases));
+        StatusTally fresh = new StatusTally(text, status.state(), Collections.unmodifiableMap(phases));
         tallies.put(device.key(), fresh);
         return fresh;
     }

@@ -11,6 +11,7 @@ import java.security.SignatureException;
 import java.security.SignatureSpi;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.digests.SHA384Digest;
@@ -42,20 +43,19 @@ public final class EcdsaProvider extends Provider {
 
     public EcdsaProvider() {
         super(NAME, "1.0", "ECDSA on named curves through BouncyCastle's lightweight code");
+        putSignature("SHA256withECDSA", "1.2.840.10045.4.3.2", SHA256Digest::new);
+        putSignature("SHA384withECDSA", "1.2.840.10045.4.3.3", SHA384Digest::new);
+    }
+
+    private void putSignature(String algorithm, String oid, Supplier<Digest> digest) {
+        // the JCA offers only EC keys to this provider; others go straight to the next one
         Map<String, String> ecKeysOnly = Map.of("SupportedKeyClasses",
                 "java.security.interfaces.ECPublicKey|java.security.interfaces.ECPrivateKey");
-        putService(new Service(this, "Signature", "SHA256withECDSA", Spi.class.getName(),
-                List.of("1.2.840.10045.4.3.2", "OID.1.2.840.10045.4.3.2"), ecKeysOnly) {
+        putService(new Service(this, "Signature", algorithm, Spi.class.getName(), List.of(oid, "OID." + oid),
+                ecKeysOnly) {
             @Override
             public Object newInstance(Object parameter) {
-                return new Spi(new SHA256Digest());
-            }
-        });
-        putService(new Service(this, "Signature", "SHA384withECDSA", Spi.class.getName(),
-                List.of("1.2.840.10045.4.3.3", "OID.1.2.840.10045.4.3.3"), ecKeysOnly) {
-            @Override
-            public Object newInstance(Object parameter) {
-                return new Spi(new SHA384Digest());
+                return new Spi(digest.get());
             }
         });
     }

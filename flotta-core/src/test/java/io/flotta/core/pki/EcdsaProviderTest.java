@@ -9,7 +9,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Security;
 import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,16 +23,10 @@ class EcdsaProviderTest {
         Security.removeProvider(EcdsaProvider.NAME);
     }
 
-    private static KeyPair ecKeys(String curve) throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", "SunEC");
-        generator.initialize(new ECGenParameterSpec(curve));
-        return generator.generateKeyPair();
-    }
-
     @ParameterizedTest
     @CsvSource({"secp256r1, SHA256withECDSA", "secp384r1, SHA384withECDSA", "secp256r1, SHA384withECDSA"})
     void signaturesAgreeWithTheJdksInBothDirections(String curve, String algorithm) throws Exception {
-        KeyPair keys = ecKeys(curve);
+        KeyPair keys = SignaturesTest.jdkKeys(curve);
 
         Signature ours = Signature.getInstance(algorithm, new EcdsaProvider());
         ours.initSign(keys.getPrivate());
@@ -64,7 +57,7 @@ class EcdsaProviderTest {
         ours.update(MESSAGE);
         assertThat(ours.verify(new byte[] {1, 2, 3})).isFalse();
         // and a key that did not sign
-        ours.initVerify(ecKeys(curve).getPublic());
+        ours.initVerify(SignaturesTest.jdkKeys(curve).getPublic());
         ours.update(MESSAGE);
         assertThat(ours.verify(signedByJdk)).isFalse();
     }
@@ -82,7 +75,7 @@ class EcdsaProviderTest {
         assertThat(EcdsaProvider.install()).isFalse();
         assertThat(Security.getProviders()[0].getName()).isEqualTo(EcdsaProvider.NAME);
         Signature any = Signature.getInstance("SHA256withECDSA");
-        any.initVerify(ecKeys("secp256r1").getPublic());
+        any.initVerify(SignaturesTest.jdkKeys("secp256r1").getPublic());
         assertThat(any.getProvider().getName()).isEqualTo(EcdsaProvider.NAME);
         Signature forRsa = Signature.getInstance("SHA256withRSA");
         forRsa.initSign(rsaKeys.getPrivate());

@@ -82,8 +82,9 @@ class SignaturesTest {
         return jdk.verify(signature);
     }
 
-    private static KeyPair jdkKeys(String curve) throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    /** A key pair made by the JDK's own provider. */
+    static KeyPair jdkKeys(String curve) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", "SunEC");
         generator.initialize(new ECGenParameterSpec(curve));
         return generator.generateKeyPair();
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,6 +51,13 @@ public final class Simulator {
 
     private static final Logger LOG = LoggerFactory.getLogger(Simulator.class);
     private static final long LONG_POLL_STACK = 256 * 1024;
+    /**
+     * Virtual threads, where the JDK has them (21 and later), else null. Each device's loop blocks
+     * in its transport's {@code send}; 10,000 platform threads cost a stack each, and every thread
+     * start walks the JVM's list of all threads (a few percent of the simulator's CPU while 6,000
+     * devices paired on JDK 25). Found by reflection: the project builds for Java 17.
+     */
+    private static final ThreadFactory VIRTUAL_THREADS = virtualThreads();
     private static final Duration FAN_OUT_TIMEOUT = Duration.ofSeconds(120);
 
     private final SimulatorSettings settings;
@@ -252,26 +260,23 @@ public final class Simulator {
             d.longPollLoop(settings.longPollWait(), firstHeartbeat(d.index(), System.nanoTime()), period,
                     () -> running, this::heartbeatAccepted);
         };
-        Thread t = VIRTUAL_THREADS != null ? VIRTUAL_THREADS.newThread(loop)
-                : new Thread(null, loop, "simulator-" + d.id(), LONG_POLL_STACK);
-        t.setName("simulator-" + d.id());
-        t.setDaemon(true);
+        String name = "simulator-" + d.id();
+        Thread t;
+        if (VIRTUAL_THREADS != null) {
+            t = VIRTUAL_THREADS.newThread(loop);
+            t.setName(name);
+        } else {
+            t = new Thread(null, loop, name, LONG_POLL_STACK);
+            t.setDaemon(true);
+        }
         t.start();
         return List.of(t);
     }
 
-    /**
-     * Virtual threads, where the JDK has them (21 and later), else null. Each device's loop blocks
-     * in its transport's {@code send}; 10,000 platform threads cost a stack each, and every thread
-     * start walks the JVM's list of all threads (a few percent of the simulator's CPU while 6,000
-     * devices paired on JDK 25). Found by reflection: the project builds for Java 17.
-     */
-    static final java.util.concurrent.ThreadFactory VIRTUAL_THREADS = virtualThreads();
-
-    private static java.util.concurrent.ThreadFactory virtualThreads() {
+    private static ThreadFactory virtualThreads() {
         try {
             Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
-            return (java.util.concurrent.ThreadFactory) Class.forName("java.lang.Thread$Builder")
+            return (ThreadFactory) Class.forName("java.lang.Thread$Builder")
                     .getMethod("factory").invoke(builder);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
