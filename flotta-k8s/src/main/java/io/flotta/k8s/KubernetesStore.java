@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Deletable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -231,10 +232,7 @@ public final class KubernetesStore implements Store {
     /** A copy of the current object carrying the caller's revision, so the API server checks it. */
     private FlottaCustomResource prepareWrite(Resource resource, String doing) {
         checkWritable(resource.key());
-        if (resource.revision() == null || resource.revision().isBlank()) {
-            throw new FlottaException(Code.INVALID_ARGUMENT, "revision: required to " + doing + " "
-                    + describe(resource.key()) + " (read it first)");
-        }
+        requireRevision(resource, doing);
         KindMapping mapping = KindMapping.of(resource.kind());
         FlottaCustomResource base = current(resource.key()).orElseGet(() -> fetch(resource.key()));
         if (base == null) {
@@ -243,6 +241,13 @@ public final class KubernetesStore implements Store {
         FlottaCustomResource next = copy(mapping, base);
         next.getMetadata().setResourceVersion(resource.revision());
         return next;
+    }
+
+    private static void requireRevision(Resource resource, String doing) {
+        if (resource.revision() == null || resource.revision().isBlank()) {
+            throw new FlottaException(Code.INVALID_ARGUMENT, "revision: required to " + doing + " "
+                    + describe(resource.key()) + " (read it first)");
+        }
     }
 
     private FlottaCustomResource fetch(ResourceKey key) {
@@ -256,9 +261,23 @@ public final class KubernetesStore implements Store {
     @Override
     public boolean delete(ResourceKey key) {
         checkWritable(key);
+        return delete(key, ops(key.kind()).inNamespace(key.namespace()).withName(key.name()));
+    }
+
+    @Override
+    public boolean delete(Resource resource) {
+        ResourceKey key = resource.key();
+        checkWritable(key);
+        requireRevision(resource, "delete");
+        // the API server compares the resource version (a delete precondition)
+        return delete(key, ops(key.kind()).inNamespace(key.namespace()).withName(key.name())
+                .lockResourceVersion(resource.revision()));
+    }
+
+    private boolean delete(ResourceKey key, Deletable target) {
         boolean existed;
         try {
-            existed = !ops(key.kind()).inNamespace(key.namespace()).withName(key.name()).delete().isEmpty();
+            existed = !target.delete().isEmpty();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
                 existed = false;
@@ -277,6 +296,7 @@ public final class KubernetesStore implements Store {
         }
         return existed;
     }
+
 
     /**
      * Keeps a write's result until the informer shows it. The informer updates its cache before it

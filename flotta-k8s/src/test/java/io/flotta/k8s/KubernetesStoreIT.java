@@ -129,6 +129,19 @@ class KubernetesStoreIT {
     }
 
     @Test
+    void deleteOfAResourceAsReadComparesTheResourceVersion() {
+        Resource read = store.create(Resource.of(Kind.TOMBSTONE, "default", "read").withSpec("{\"deletedAt\":\"2026-01-01T00:00:00Z\"}"));
+        Resource changed = store.update(read.withSpec("{\"deletedAt\":\"2026-02-01T00:00:00Z\"}"));
+
+        assertThatThrownBy(() -> store.delete(read))
+                .isInstanceOfSatisfying(FlottaException.class, e -> assertThat(e.code()).isEqualTo(FlottaException.Code.CONFLICT));
+        assertThat(store.get(read.key())).isPresent();
+        assertThat(store.delete(changed)).isTrue();
+        assertThat(store.get(read.key())).isEmpty();
+        assertThat(store.delete(changed)).as("already gone").isFalse();
+    }
+
+    @Test
     void watchSeesChangesFromAnyWriter() throws Exception {
         BlockingQueue<StoreEvent> events = new LinkedBlockingQueue<>();
         try (AutoCloseable handle = store.watch(e -> {

@@ -34,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -186,14 +187,21 @@ public final class ControlPlane implements AutoCloseable {
      */
     public boolean deleteDevice(String namespace, String id) {
         ResourceKey key = deviceKey(namespace, id);
-        Optional<Resource> device = store.get(key);
-        if (device.isEmpty()) {
+        // null when there is no such device
+        DeviceStatus status = withRetryOnConflict(() -> {
+            Optional<Resource> device = store.get(key);
+            if (device.isEmpty()) {
+                return null;
+            }
+            DeviceStatus last = ModelJson.read(device.get().status(), DeviceStatus.class);
+            // the tombstone first: if we crash after it, the device is revoked but still listed, never the reverse
+            revoke(namespace, id, last);
+            // only as read: a certificate issued meanwhile is revoked on the next attempt
+            return store.delete(device.get()) ? last : null;
+        });
+        if (status == null) {
             return false;
         }
-        DeviceStatus status = ModelJson.read(device.get().status(), DeviceStatus.class);
-        // the tombstone first: if we crash after it, the device is revoked but still listed, never the reverse
-        revoke(namespace, id, status);
-        store.delete(key);
         store.delete(enrolmentKey(id));
         if (storage != null) {
             storage.release(namespace, id);
@@ -236,12 +244,13 @@ public final class ControlPlane implements AutoCloseable {
         // the request of the deleted device only: the same id may have enrolled again meanwhile
         Instant deletedAt = store.get(new ResourceKey(Kind.TOMBSTONE, namespace, id))
                 .map(t -> ModelJson.read(t.spec(), Tombstone.class).deletedAt()).orElse(null);
-        store.get(enrolmentKey(id)).ifPresent(request -> {
+        retryOnConflict(() -> store.get(enrolmentKey(id)).ifPresent(request -> {
             Instant requested = ModelJson.read(request.spec(), EnrolmentSpec.class).requestTime();
             if (deletedAt == null || requested == null || !requested.isAfter(deletedAt)) {
-                store.delete(enrolmentKey(id));
+                // only the request as read: the device may enrol again at any moment
+                store.delete(request);
             }
-        });
+        }));
         if (storage != null) {
             storage.release(namespace, id);
         }
@@ -426,10 +435,17 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     void retryOnConflict(Runnable write) {
+        withRetryOnConflict(() -> {
+            write.run();
+            return null;
+        });
+    }
+
+    /** Runs {@code write} again while it fails with {@code CONFLICT} (a few times), returns its result. */
+    <T> T withRetryOnConflict(Supplier<T> write) {
         for (int attempt = 1; ; attempt++) {
             try {
-                write.run();
-                return;
+                return write.get();
             } catch (FlottaException e) {
                 if (e.code() != FlottaException.Code.CONFLICT || attempt >= MAX_CONFLICT_RETRIES) {
                     throw e;

@@ -20,9 +20,13 @@ import io.flotta.spi.ca.CertificateSubject;
 import io.flotta.spi.ca.IssuedCredential;
 import io.flotta.spi.store.Kind;
 import io.flotta.spi.store.Resource;
+import io.flotta.spi.store.ResourceKey;
+import io.flotta.spi.store.Store;
 import io.flotta.spi.transport.DeviceRequest;
 import io.flotta.spi.transport.DeviceResponse;
 import io.flotta.spi.transport.Route;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -262,6 +266,46 @@ class ControlPlaneTest {
         assertThat(t.call(Route.CONTROL_IN, "dev-1", again.chain(), null).body()).isEmpty();
         assertThat(TestControlPlane.json(t.call(Route.CONTROL_IN, "dev-1", device.chain(), null).body())
                 .path("content").path("command").asText()).isEqualTo("disconnect");
+    }
+
+    @Test
+    void aDeviceEnrollingAgainWhileItsDeletionIsFinishedKeepsItsNewRequest() throws Exception {
+        // the leader finishes a deletion made by another writer: it reads the old enrolment request,
+        // then deletes it; the device enrols again just between the two
+        Store embedded = t.store;
+        CompletableFuture<Void> cleanupDone = new CompletableFuture<>();
+        boolean[] reEnrolled = new boolean[1];
+        Store racing = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
+                (proxy, method, args) -> {
+                    boolean enrolmentDeletion = method.getName().equals("delete")
+                            && (args[0] instanceof ResourceKey k ? k.kind() : ((Resource) args[0]).kind()) == Kind.ENROLMENT;
+                    if (enrolmentDeletion && !reEnrolled[0]) {
+                        reEnrolled[0] = true;
+                        embedded.delete(new ResourceKey(Kind.ENROLMENT, "default", "dev-1"));
+                        assertThat(t.post("dev-1", t.registration.chain(), "enrolment", TestControlPlane.enrolment())
+                                .status()).isEqualTo(200);
+                    }
+                    try {
+                        return method.invoke(embedded, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    } finally {
+                        if (enrolmentDeletion) {
+                            cleanupDone.complete(null);
+                        }
+                    }
+                });
+        t.controlPlane.close();
+        t = new TestControlPlane(racing, t.ca, ControlPlaneOptions.builder().build(), Clock.systemUTC());
+        t.pair("dev-1");
+
+        embedded.delete(ControlPlane.deviceKey("default", "dev-1"));
+        cleanupDone.get(10, TimeUnit.SECONDS);
+
+        assertThat(reEnrolled[0]).isTrue();
+        assertThat(t.controlPlane.enrolmentRequests()).extracting(EnrolmentView::deviceId).containsExactly("dev-1");
+        Device again = t.pair("dev-1");
+        assertThat(t.call(Route.CONTROL_IN, "dev-1", again.chain(), null).body()).isEmpty();
     }
 
     @Test

@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  * the store's propagation delay. Writes are durable when they return. {@link #create} fails with
  * {@link io.flotta.spi.FlottaException.Code#CONFLICT} if the resource exists; {@link #update} and
  * {@link #updateStatus} compare the given resource's {@link Resource#revision()} and fail with
- * {@code CONFLICT} when it is stale, so callers read, change and retry. {@link #update} writes
+ * {@code CONFLICT} when it is stale, so callers read, change and retry; {@link #delete(Resource)}
+ * does the same, for a caller that decided to delete from what it read. {@link #update} writes
  * labels and spec only, {@link #updateStatus} writes status only. A store that is unreachable throws
  * {@code UNAVAILABLE}.
  *
@@ -38,6 +39,13 @@ public interface Store extends AutoCloseable {
 
     /** Deletes the resource; returns false if it did not exist. */
     boolean delete(ResourceKey key);
+
+    /**
+     * Deletes the resource if {@code resource.revision()} is current, so that a deletion decided on
+     * what was read never removes what another writer put there since; returns false if it did not
+     * exist.
+     */
+    boolean delete(Resource resource);
 
     void recordLastSeen(ResourceKey device, Instant time);
 

@@ -152,6 +152,14 @@ public final class EmbeddedStore implements Store {
         return writer.delete(key);
     }
 
+    @Override
+    public boolean delete(Resource resource) {
+        requireIdentity(resource);
+        requireRevision(resource);
+        ensureOpen();
+        return writer.delete(resource);
+    }
+
     /**
      * Remembers when a device was last seen; the time is written to disk within the flush interval.
      * A time earlier than the one already recorded is ignored, and so is a resource that does not

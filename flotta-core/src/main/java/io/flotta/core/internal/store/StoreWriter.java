@@ -88,6 +88,11 @@ final class StoreWriter {
         return (Boolean) submit(Operation.DELETE, key, null);
     }
 
+    /** Deletes {@code resource} if its revision is current. */
+    boolean delete(Resource resource) {
+        return (Boolean) submit(Operation.DELETE, resource.key(), resource);
+    }
+
     private Object submit(Operation operation, ResourceKey key, Resource resource) {
         CompletableFuture<Object> result = new CompletableFuture<>();
         accepting.readLock().lock();
@@ -284,6 +289,9 @@ final class StoreWriter {
                 return new Change(write.operation(), current, after, nextRevision);
             }
             case DELETE -> {
+                if (current != null && asked != null) {
+                    requireCurrent(write, current);
+                }
                 return current == null ? null : new Change(Operation.DELETE, current, null, 0);
             }
             default -> throw new IllegalStateException(write.operation().name());

@@ -233,6 +233,21 @@ class EmbeddedStoreTest {
     }
 
     @Test
+    void deleteOfAResourceAsReadComparesTheRevision() {
+        Resource read = store.create(device("d1"));
+        Resource changed = store.updateStatus(read.withStatus("{\"state\":\"online\"}"));
+
+        assertThatThrownBy(() -> store.delete(read))
+                .isInstanceOfSatisfying(FlottaException.class, e -> assertThat(e.code()).isEqualTo(Code.CONFLICT));
+        assertThat(store.get(read.key())).contains(changed);
+        assertThatThrownBy(() -> store.delete(changed.withRevision(null)))
+                .isInstanceOfSatisfying(FlottaException.class, e -> assertThat(e.code()).isEqualTo(Code.INVALID_ARGUMENT));
+        assertThat(store.delete(changed)).isTrue();
+        assertThat(store.get(read.key())).isEmpty();
+        assertThat(store.delete(changed)).as("already gone").isFalse();
+    }
+
+    @Test
     void aRecreatedResourceNeverGetsARevisionSeenBeforeEvenAfterARestart() {
         Resource first = store.create(device("d1"));
         store.delete(first.key());
