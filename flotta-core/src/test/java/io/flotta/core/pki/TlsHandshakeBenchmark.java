@@ -47,14 +47,14 @@ public class TlsHandshakeBenchmark {
     private SSLContext server;
     private SSLContext client;
 
-    /** Whose ECDSA the TLS stack uses: the JDK's provider, or {@link EcdsaProvider} installed first. */
+    /** Whose ECDSA and X25519 the TLS stack uses: the JDK's provider, or {@link HandshakeCryptoProvider} installed first. */
     @Param({"jdk", "flotta"})
-    public String ecdsa = "jdk";
+    public String crypto = "jdk";
 
     @Setup
     public void setUp() throws Exception {
-        if ("flotta".equals(ecdsa)) {
-            EcdsaProvider.install();
+        if ("flotta".equals(crypto)) {
+            HandshakeCryptoProvider.install();
         }
         directory = Files.createTempDirectory("tls-benchmark");
         ca = CaFixture.open(directory);

@@ -17,7 +17,7 @@ public final class FlottaCli {
     public static final int EXIT_FAILED = 1;
 
     public static void main(String[] args) {
-        io.flotta.core.pki.EcdsaProvider.installUnlessDisabled();
+        io.flotta.core.pki.HandshakeCryptoProvider.installUnlessDisabled();
         System.exit(commandLine().execute(args));
     }
 

@@ -124,7 +124,7 @@ public final class Gateway implements AutoCloseable {
 
     /** {@code Gateway --config FILE [--workers-dir DIR] [--poll-interval-seconds N]}, as {@code flotta gateway}. */
     public static void main(String[] args) {
-        io.flotta.core.pki.EcdsaProvider.installUnlessDisabled();
+        io.flotta.core.pki.HandshakeCryptoProvider.installUnlessDisabled();
         System.exit(new CommandLine(new GatewayCommand()).execute(args));
     }
 

@@ -136,7 +136,7 @@ public final class FlottaOperator implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        io.flotta.core.pki.EcdsaProvider.installUnlessDisabled();
+        io.flotta.core.pki.HandshakeCryptoProvider.installUnlessDisabled();
         System.exit(new CommandLine(new FlottaOperator()).execute(args));
     }
 }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotta.core.bootstrap.BootstrapBundle;
 import io.flotta.core.controlplane.DeviceView;
-import io.flotta.core.pki.EcdsaProvider;
+import io.flotta.core.pki.HandshakeCryptoProvider;
 import io.flotta.core.pki.Openssl;
 import io.flotta.core.testkit.TestControlPlane;
 import io.flotta.examples.EmbeddedControlPlane;
@@ -35,17 +35,17 @@ class CurlOpensslIT {
     @TempDir
     Path dir;
 
-    /** With {@code ourEcdsa}, the control plane's TLS signs and verifies through {@link EcdsaProvider}. */
+    /** With {@code ourCrypto}, the control plane's TLS signs, verifies and agrees on keys through {@link HandshakeCryptoProvider}. */
     @ParameterizedTest(name = "our ECDSA provider installed: {0}")
     @ValueSource(booleans = {false, true})
-    void aDevicePairsAndWorksWithCurlAndOpensslAlone(boolean ourEcdsa) throws IOException {
-        if (ourEcdsa) {
-            assertThat(EcdsaProvider.install()).isTrue();
+    void aDevicePairsAndWorksWithCurlAndOpensslAlone(boolean ourCrypto) throws IOException {
+        if (ourCrypto) {
+            assertThat(HandshakeCryptoProvider.install()).isTrue();
         }
         try {
             pairAndWork();
         } finally {
-            Security.removeProvider(EcdsaProvider.NAME);
+            Security.removeProvider(HandshakeCryptoProvider.NAME);
         }
     }
 
