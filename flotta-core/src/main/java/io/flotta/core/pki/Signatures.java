@@ -58,13 +58,18 @@ public final class Signatures {
 
     /** A fresh key pair on the named curve {@code curve} (for example {@code secp256r1}). */
     static KeyPair generateEc(String curve) throws GeneralSecurityException {
+        return generateEc(curve, RANDOM);
+    }
+
+    /** As {@link #generateEc(String)}, drawing the private key from {@code random}. */
+    static KeyPair generateEc(String curve, SecureRandom random) throws GeneralSecurityException {
         X9ECParameters parameters = CustomNamedCurves.getByName(curve);
         if (parameters == null) {
             throw new GeneralSecurityException("unknown curve " + curve);
         }
         ECNamedDomainParameters domain = new ECNamedDomainParameters(CustomNamedCurves.getOID(curve), parameters);
         ECKeyPairGenerator generator = new ECKeyPairGenerator();
-        generator.init(new ECKeyGenerationParameters(domain, RANDOM));
+        generator.init(new ECKeyGenerationParameters(domain, random));
         AsymmetricCipherKeyPair pair = generator.generateKeyPair();
         try {
             KeyFactory factory = KeyFactory.getInstance("EC");

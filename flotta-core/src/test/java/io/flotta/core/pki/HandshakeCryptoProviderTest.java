@@ -14,7 +14,10 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Security;
 import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.XECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
@@ -175,6 +178,39 @@ class HandshakeCryptoProviderTest {
         KeyAgreement forX25519 = KeyAgreement.getInstance("XDH");
         forX25519.init(ours.getPrivate());
         assertThat(forX25519.getProvider().getName()).isEqualTo(HandshakeCryptoProvider.NAME);
+    }
+
+    @Test
+    void ecKeyPairsAreTheJdksKeysOnTheAskedCurveAndWorkInAnEcdhAgreement() throws Exception {
+        KeyPairGenerator ours = KeyPairGenerator.getInstance("EC", new HandshakeCryptoProvider());
+        ours.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair a = ours.generateKeyPair();
+        KeyPair b = ours.generateKeyPair();
+        assertThat(a.getPublic()).isInstanceOf(ECPublicKey.class);
+        assertThat(((ECPublicKey) a.getPublic()).getParams().getCurve().getField().getFieldSize()).isEqualTo(256);
+        assertThat(a.getPublic().getEncoded()).isNotEqualTo(b.getPublic().getEncoded());
+        // what the TLS stack does with a secp256r1 share the server picked: ECDH through the JDK
+        KeyAgreement one = KeyAgreement.getInstance("ECDH", "SunEC");
+        one.init(a.getPrivate());
+        one.doPhase(b.getPublic(), true);
+        KeyAgreement other = KeyAgreement.getInstance("ECDH", "SunEC");
+        other.init(b.getPrivate());
+        other.doPhase(a.getPublic(), true);
+        assertThat(one.generateSecret()).isEqualTo(other.generateSecret());
+
+        ours.initialize(384);
+        assertThat(((ECPublicKey) ours.generateKeyPair().getPublic()).getParams().getOrder().bitLength()).isEqualTo(384);
+        assertThatThrownBy(() -> ours.initialize(new ECGenParameterSpec("secp256k1")))
+                .isInstanceOf(InvalidAlgorithmParameterException.class);
+
+        // curve parameters rather than a name: the JDK's provider takes them
+        ECParameterSpec p256 = ((ECPublicKey) a.getPublic()).getParams();
+        assertThatThrownBy(() -> ours.initialize(p256)).isInstanceOf(InvalidAlgorithmParameterException.class);
+        assertThat(HandshakeCryptoProvider.install()).isTrue();
+        KeyPairGenerator any = KeyPairGenerator.getInstance("EC");
+        any.initialize(p256);
+        assertThat(((ECPublicKey) any.generateKeyPair().getPublic()).getParams().getCurve())
+                .isEqualTo(p256.getCurve());
     }
 
     @Test
