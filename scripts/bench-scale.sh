@@ -12,6 +12,8 @@
 #                device, and a process may hold 20,000 open files here)
 #   WORKLOADS    workload mix, count=percent pairs (default 0=50,1=30,3=20)
 #   PAIRING      devices pairing at once (default 4: two per core keeps the CPU busy; more only queues)
+#   WARMUP       devices paired (then stopped) before each measured fleet, so that pairing is
+#                measured with both JVMs warm, as a control plane in service is (default 0: cold)
 #   SERVER_HEAP, SIMULATOR_HEAP  -Xmx of the two JVMs (default 2g and 3g)
 #   AOT          with JDK 25 or later (the `java` on PATH), 1 (default) first runs a training fleet
 #                of 1,000 devices that leaves an ahead-of-time cache for each of the two JVMs
@@ -60,7 +62,7 @@ run() {
   local dir="$work/$name"
   mkdir -p "$dir"
   echo
-  echo "=== $name: $devices devices over $transport $* ($(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "=== $name: $devices devices over $transport $* (warm-up ${WARMUP:-0}; $(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg))"
   java -Xmx"${SERVER_HEAP:-2g}" "${server_aot[@]}" -jar "$jar" server --data-dir "$dir/data" --bundle "$dir/data/bootstrap" \
     --port 0 --grpc-port 0 --admin-port 0 --no-object-store --heartbeat-seconds "$HEARTBEAT" \
     >"$dir/server.log" 2>&1 &
@@ -77,7 +79,7 @@ run() {
   done
   if java -Xmx"${SIMULATOR_HEAP:-3g}" "${simulator_aot[@]}" -jar "$jar" simulate --devices "$devices" --transport "$transport" \
       --bundle "$dir/data/bootstrap" --admin-dir "$dir/data" --duration "$DURATION" \
-      --heartbeat-seconds "$HEARTBEAT" --workloads "$WORKLOADS" --json "$dir/report.json" --pairing-concurrency "${PAIRING:-4}" "$@" \
+      --heartbeat-seconds "$HEARTBEAT" --workloads "$WORKLOADS" --json "$dir/report.json" --pairing-concurrency "${PAIRING:-4}" --warm-up "${WARMUP:-0}" "$@" \
       2>"$dir/simulator.log" | tee "$dir/table.txt"; then
     grep '^summary: ' "$dir/table.txt" | sed -e 's/^summary: //' >>"$summary" || true
   else
@@ -92,7 +94,7 @@ if [[ "${AOT:-1}" == "1" && "${java_version%%.*}" -ge 25 ]]; then
   echo "=== training run for the ahead-of-time caches (not measured)"
   server_aot=(-XX:AOTCacheOutput="$work/server.aot")
   simulator_aot=(-XX:AOTCacheOutput="$work/simulator.aot")
-  HEARTBEAT=5 run training 1000 http --fan-out >/dev/null
+  WARMUP=0 HEARTBEAT=5 run training 1000 http --fan-out >/dev/null
   if [[ -s "$work/server.aot" && -s "$work/simulator.aot" ]]; then
     server_aot=(-XX:AOTCache="$work/server.aot")
     simulator_aot=(-XX:AOTCache="$work/simulator.aot")

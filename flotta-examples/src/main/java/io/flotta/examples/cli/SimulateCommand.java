@@ -66,6 +66,10 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--pairing-concurrency", defaultValue = "4", description = "Devices pairing at once (default: ${DEFAULT-VALUE}).")
     int pairingConcurrency;
 
+    @Option(names = "--warm-up", defaultValue = "0", description = "Devices paired before the measured fleet and then "
+            + "stopped, so that the measurement finds both JVMs warm, as a control plane in service is (default: ${DEFAULT-VALUE}).")
+    int warmUp;
+
     @Option(names = "--json", description = "Also write the report as JSON to this file.")
     Path json;
 
@@ -85,6 +89,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 .mode(upstreamPoll ? SimulatorSettings.Mode.UPSTREAM_POLL : SimulatorSettings.Mode.LONG_POLL)
                 .upstreamPollInterval(Duration.ofSeconds(pollSeconds)).longPollWait(Duration.ofSeconds(longPollSeconds))
                 .workloadMix(workloads).fanOut(fanOut).renew(renew).registrationConcurrency(pairingConcurrency)
+                .warmUpDevices(warmUp)
                 .build();
         SimulationReport report = new Simulator(settings).run();
         System.out.println(report.table());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotta.core.providers.ProviderRegistry;
 import io.flotta.examples.admin.AdminClient;
+import io.flotta.spi.transport.TransportClient;
 import io.flotta.spi.transport.TransportClientConfig;
 import io.flotta.spi.transport.TransportClientProvider;
 import java.io.IOException;
@@ -61,10 +62,7 @@ public final class Simulator {
     private static final Duration FAN_OUT_TIMEOUT = Duration.ofSeconds(120);
 
     private final SimulatorSettings settings;
-    private final SimulatedDevice.Stats stats = new SimulatedDevice.Stats(new OperationStats("enrolment", true),
-            new OperationStats("registration", true), new OperationStats("configuration", true),
-            new OperationStats("long poll", false), new OperationStats("heartbeat", true),
-            new OperationStats("renewal", true));
+    private final SimulatedDevice.Stats stats = newStats();
     private final AtomicLong heartbeatsAccepted = new AtomicLong();
     private final AtomicLong heartbeatsRefused = new AtomicLong();
     private volatile boolean running;
@@ -84,10 +82,11 @@ public final class Simulator {
                 Duration.ofSeconds(15))) {
             AdminClient admin = settings.admin() == null ? null : new AdminClient(settings.admin());
             createWorkloads(admin);
+            if (settings.warmUpDevices() > 0) {
+                warmUp(provider);
+            }
             for (int i = 0; i < settings.devices(); i++) {
-                devices.add(new SimulatedDevice(i, settings.idPrefix() + "-" + i, workloadsOf(i),
-                        provider.create(new TransportClientConfig(settings.bundle().server(),
-                                settings.bundle().caCertificates(), settings.bundle().registration(), null, null)),
+                devices.add(new SimulatedDevice(i, settings.idPrefix() + "-" + i, workloadsOf(i), client(provider),
                         stats));
             }
             running = true;
@@ -143,6 +142,31 @@ public final class Simulator {
             running = false;
             devices.forEach(SimulatedDevice::stop);
         }
+    }
+
+    /** Pairs the warm-up devices, each fetches its configuration once, then they stop; nothing of it is reported. */
+    private void warmUp(TransportClientProvider provider) throws InterruptedException {
+        SimulatedDevice.Stats uncounted = newStats();
+        List<SimulatedDevice> warmUp = new ArrayList<>(settings.warmUpDevices());
+        for (int i = 0; i < settings.warmUpDevices(); i++) {
+            warmUp.add(new SimulatedDevice(i, settings.idPrefix() + "-warm-up-" + i, workloadsOf(i % settings.devices()),
+                    client(provider), uncounted));
+        }
+        double seconds = pair(warmUp, SimulatedDevice::fetchConfiguration);
+        warmUp.forEach(SimulatedDevice::stop);
+        LOG.info("warm-up: {} devices paired in {} s, now stopped", warmUp.stream().filter(SimulatedDevice::paired)
+                .count(), String.format("%.1f", seconds));
+    }
+
+    private TransportClient client(TransportClientProvider provider) {
+        return provider.create(new TransportClientConfig(settings.bundle().server(), settings.bundle().caCertificates(),
+                settings.bundle().registration(), null, null));
+    }
+
+    private static SimulatedDevice.Stats newStats() {
+        return new SimulatedDevice.Stats(new OperationStats("enrolment", true), new OperationStats("registration", true),
+                new OperationStats("configuration", true), new OperationStats("long poll", false),
+                new OperationStats("heartbeat", true), new OperationStats("renewal", true));
     }
 
     /**

@@ -26,6 +26,9 @@ import java.util.TreeMap;
  * @param renew                   every device renews its certificate once during the run (spread evenly)
  * @param registrationConcurrency how many devices pair at the same time
  * @param idPrefix                device ids are {@code <idPrefix>-<n>}
+ * @param warmUpDevices           devices paired (and given their configuration once) before the
+ *                                measured fleet, then stopped, so that both JVMs have compiled the
+ *                                code pairing runs: a control plane in service is warm. 0 for none
  */
 public record SimulatorSettings(
         BootstrapBundle bundle,
@@ -42,7 +45,8 @@ public record SimulatorSettings(
         boolean fanOut,
         boolean renew,
         int registrationConcurrency,
-        String idPrefix) {
+        String idPrefix,
+        int warmUpDevices) {
 
     /** How a device learns its configuration. */
     public enum Mode {
@@ -58,6 +62,9 @@ public record SimulatorSettings(
         Objects.requireNonNull(mode, "mode");
         if (devices < 1) {
             throw new IllegalArgumentException("devices must be at least 1, was " + devices);
+        }
+        if (warmUpDevices < 0) {
+            throw new IllegalArgumentException("warmUpDevices must be 0 or more, was " + warmUpDevices);
         }
         if (registrationConcurrency < 1) {
             throw new IllegalArgumentException("registrationConcurrency must be at least 1");
@@ -94,6 +101,7 @@ public record SimulatorSettings(
         private boolean renew;
         private int registrationConcurrency = 4;
         private String idPrefix = "sim";
+        private int warmUpDevices;
 
         public Builder bundle(BootstrapBundle v) { bundle = v; return this; }
         public Builder admin(AdminCredentials v) { admin = v; return this; }
@@ -110,10 +118,12 @@ public record SimulatorSettings(
         public Builder renew(boolean v) { renew = v; return this; }
         public Builder registrationConcurrency(int v) { registrationConcurrency = v; return this; }
         public Builder idPrefix(String v) { idPrefix = v; return this; }
+        public Builder warmUpDevices(int v) { warmUpDevices = v; return this; }
 
         public SimulatorSettings build() {
             return new SimulatorSettings(bundle, admin, metrics, transport, devices, duration, heartbeatPeriod, mode,
-                    upstreamPollInterval, longPollWait, workloadMix, fanOut, renew, registrationConcurrency, idPrefix);
+                    upstreamPollInterval, longPollWait, workloadMix, fanOut, renew, registrationConcurrency, idPrefix,
+                    warmUpDevices);
         }
     }
 }

@@ -86,4 +86,30 @@ class SimulatorIT {
                     .containsExactlyInAnyOrderElementsOf(expected.keySet());
         }
     }
+
+    @Test
+    void warmUpDevicesPairBeforeTheMeasuredFleetAndAreNotCounted() throws Exception {
+        try (EmbeddedControlPlane cp = EmbeddedControlPlane.builder().dataDirectory(directory.resolve("warm"))
+                .host("127.0.0.1").port(0).adminPort(0).embeddedObjectStore(false)
+                .options(ControlPlaneOptions.builder().autoApprove(true).build())
+                .start()) {
+            SimulatorSettings settings = SimulatorSettings.builder()
+                    .bundle(cp.writeBootstrapBundle(directory.resolve("warm-bundle")))
+                    .transport("http")
+                    .devices(10)
+                    .warmUpDevices(5)
+                    .duration(Duration.ofSeconds(1))
+                    .heartbeatPeriod(Duration.ofSeconds(2))
+                    .build();
+
+            SimulationReport report = new Simulator(settings).run();
+
+            assertThat(report.devices()).isEqualTo(10);
+            assertThat(report.paired()).isEqualTo(10);
+            assertThat(report.operations()).filteredOn(o -> o.name().equals("enrolment")
+                    || o.name().equals("registration")).extracting(o -> o.count()).containsOnly(10L);
+            assertThat(cp.controlPlane().devices()).extracting(DeviceView::id)
+                    .hasSize(15).filteredOn(id -> id.startsWith("sim-warm-up-")).hasSize(5);
+        }
+    }
 }
