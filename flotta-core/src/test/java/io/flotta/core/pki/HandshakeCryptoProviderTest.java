@@ -147,10 +147,13 @@ class HandshakeCryptoProviderTest {
         jdkSide.doPhase(oursAtTheJdk, true);
         byte[] secret = ourSide.generateSecret("TlsPremasterSecret").getEncoded();
         assertThat(secret).hasSize(32).isEqualTo(jdkSide.generateSecret("TlsPremasterSecret").getEncoded());
-        // a JDK key works here too
+        // a JDK key works here too, and our keys work in the JDK's agreement
         ourSide.init(jdks.getPrivate());
         ourSide.doPhase(ours.getPublic(), true);
         assertThat(ourSide.generateSecret()).isEqualTo(secret);
+        jdkSide.init(ours.getPrivate());
+        jdkSide.doPhase(jdks.getPublic(), true);
+        assertThat(jdkSide.generateSecret()).isEqualTo(secret);
     }
 
     @Test
