@@ -1,5 +1,7 @@
 package io.flotta.core.pki;
 
+import java.math.BigInteger;
+import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
@@ -16,6 +18,9 @@ import java.security.SignatureException;
 import java.security.SignatureSpi;
 import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.EllipticCurve;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -53,10 +58,12 @@ public final class HandshakeCryptoProvider extends Provider {
     static final SecureRandom RANDOM = new SecureRandom();
 
     public HandshakeCryptoProvider() {
-        super(NAME, "1.0", "ECDSA on named curves and X25519 through BouncyCastle's lightweight code");
+        super(NAME, "1.0", "ECDSA and EC key pairs on named curves, and X25519, through BouncyCastle's"
+                + " lightweight code");
         putSignature("SHA256withECDSA", "1.2.840.10045.4.3.2", SHA256Digest::new);
         putSignature("SHA384withECDSA", "1.2.840.10045.4.3.3", SHA384Digest::new);
-        putService(new Service(this, "KeyPairGenerator", "EC", EcKeyPairGenerator.class.getName(), List.of(), Map.of()) {
+        putService(new Service(this, "KeyPairGenerator", "EC", EcKeyPairGenerator.class.getName(), List.of(),
+                Map.of()) {
             @Override
             public Object newInstance(Object parameter) {
                 return new EcKeyPairGenerator();
@@ -121,6 +128,7 @@ public final class HandshakeCryptoProvider extends Provider {
     static final class EcKeyPairGenerator extends KeyPairGeneratorSpi {
         private static final Map<Integer, String> CURVES_BY_SIZE = Map.of(256, "secp256r1", 384, "secp384r1",
                 521, "secp521r1");
+        private static final Map<Curve, String> NAMED_PARAMETERS = namedParameters();
         // the JDK's default size
         private String curve = "secp384r1";
         private SecureRandom random = RANDOM;
@@ -137,11 +145,34 @@ public final class HandshakeCryptoProvider extends Provider {
         @Override
         public void initialize(AlgorithmParameterSpec params, SecureRandom random)
                 throws InvalidAlgorithmParameterException {
-            String name = params instanceof ECGenParameterSpec named ? named.getName() : null;
+            // by name, or (as the JDK's TLS stack passes them) the parameters of one of those curves
+            String name = params instanceof ECGenParameterSpec named ? named.getName()
+                    : params instanceof ECParameterSpec curve ? NAMED_PARAMETERS.get(Curve.of(curve)) : null;
             if (name == null || !CURVES_BY_SIZE.containsValue(name)) {
-                throw new InvalidAlgorithmParameterException("only secp256r1, secp384r1 and secp521r1 by name");
+                throw new InvalidAlgorithmParameterException("only secp256r1, secp384r1 and secp521r1");
             }
             use(name, random);
+        }
+
+        /** What identifies a curve's parameters (ECParameterSpec has no equals). */
+        private record Curve(EllipticCurve curve, ECPoint generator, BigInteger order, int cofactor) {
+            static Curve of(ECParameterSpec spec) {
+                return new Curve(spec.getCurve(), spec.getGenerator(), spec.getOrder(), spec.getCofactor());
+            }
+        }
+
+        private static Map<Curve, String> namedParameters() {
+            Map<Curve, String> byParameters = new java.util.HashMap<>();
+            for (String name : CURVES_BY_SIZE.values()) {
+                try {
+                    AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
+                    parameters.init(new ECGenParameterSpec(name));
+                    byParameters.put(Curve.of(parameters.getParameterSpec(ECParameterSpec.class)), name);
+                } catch (GeneralSecurityException e) {
+                    // a JDK without that curve: it is then only taken by name
+                }
+            }
+            return Map.copyOf(byParameters);
         }
 
         private void use(String named, SecureRandom random) {

@@ -206,14 +206,13 @@ class HandshakeCryptoProviderTest {
         assertThatThrownBy(() -> ours.initialize(new ECGenParameterSpec("secp256k1")))
                 .isInstanceOf(InvalidAlgorithmParameterException.class);
 
-        // curve parameters rather than a name: the JDK's provider takes them
+        // the curve's parameters rather than its name, as the JDK's TLS stack passes them
         ECParameterSpec p256 = ((ECPublicKey) a.getPublic()).getParams();
-        assertThatThrownBy(() -> ours.initialize(p256)).isInstanceOf(InvalidAlgorithmParameterException.class);
-        assertThat(HandshakeCryptoProvider.install()).isTrue();
-        KeyPairGenerator any = KeyPairGenerator.getInstance("EC");
-        any.initialize(p256);
-        assertThat(((ECPublicKey) any.generateKeyPair().getPublic()).getParams().getCurve())
-                .isEqualTo(p256.getCurve());
+        ours.initialize(p256);
+        assertThat(((ECPublicKey) ours.generateKeyPair().getPublic()).getParams().getCurve()).isEqualTo(p256.getCurve());
+        ECParameterSpec changed = new ECParameterSpec(p256.getCurve(), p256.getGenerator(), p256.getOrder().add(
+                BigInteger.TWO), p256.getCofactor());
+        assertThatThrownBy(() -> ours.initialize(changed)).isInstanceOf(InvalidAlgorithmParameterException.class);
     }
 
     @Test
