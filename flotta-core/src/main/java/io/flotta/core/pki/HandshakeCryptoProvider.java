@@ -62,43 +62,36 @@ public final class HandshakeCryptoProvider extends Provider {
                 + " lightweight code");
         putSignature("SHA256withECDSA", "1.2.840.10045.4.3.2", SHA256Digest::new);
         putSignature("SHA384withECDSA", "1.2.840.10045.4.3.3", SHA384Digest::new);
-        putService(new Service(this, "KeyPairGenerator", "EC", EcKeyPairGenerator.class.getName(), List.of(),
-                Map.of()) {
-            @Override
-            public Object newInstance(Object parameter) {
-                return new EcKeyPairGenerator();
-            }
-        });
-        putX25519("KeyPairGenerator", X25519Spis.PairGenerator.class, X25519Spis.PairGenerator::new, Map.of());
-        putX25519("KeyFactory", X25519Spis.Factory.class, X25519Spis.Factory::new, Map.of());
-        putX25519("KeyAgreement", X25519Spis.Agreement.class, X25519Spis.Agreement::new, Map.of("SupportedKeyClasses",
-                "java.security.interfaces.XECPrivateKey|java.security.interfaces.XECPublicKey"));
+        putEngine("KeyPairGenerator", "EC", List.of(), Map.of(), EcKeyPairGenerator.class, EcKeyPairGenerator::new);
+        putX25519("KeyPairGenerator", Map.of(), X25519Spis.PairGenerator.class, X25519Spis.PairGenerator::new);
+        putX25519("KeyFactory", Map.of(), X25519Spis.Factory.class, X25519Spis.Factory::new);
+        putX25519("KeyAgreement", Map.of("SupportedKeyClasses",
+                "java.security.interfaces.XECPrivateKey|java.security.interfaces.XECPublicKey"),
+                X25519Spis.Agreement.class, X25519Spis.Agreement::new);
     }
 
     private void putSignature(String algorithm, String oid, Supplier<Digest> digest) {
         // the JCA offers only EC keys to this provider; others go straight to the next one
-        Map<String, String> ecKeysOnly = Map.of("SupportedKeyClasses",
-                "java.security.interfaces.ECPublicKey|java.security.interfaces.ECPrivateKey");
-        putService(new Service(this, "Signature", algorithm, Spi.class.getName(), List.of(oid, "OID." + oid),
-                ecKeysOnly) {
-            @Override
-            public Object newInstance(Object parameter) {
-                return new Spi(digest.get());
-            }
-        });
+        putEngine("Signature", algorithm, List.of(oid, "OID." + oid), Map.of("SupportedKeyClasses",
+                "java.security.interfaces.ECPublicKey|java.security.interfaces.ECPrivateKey"),
+                Spi.class, () -> new Spi(digest.get()));
     }
 
     /** Under "XDH", the name the JDK's TLS stack asks for, and "X25519" (OID 1.3.101.110). */
-    private void putX25519(String type, Class<?> spiClass, Supplier<Object> spi, Map<String, String> attributes) {
-        for (String name : List.of("XDH", "X25519")) {
-            List<String> aliases = name.equals("XDH") ? List.of() : List.of("1.3.101.110", "OID.1.3.101.110");
-            putService(new Service(this, type, name, spiClass.getName(), aliases, attributes) {
-                @Override
-                public Object newInstance(Object parameter) {
-                    return spi.get();
-                }
-            });
-        }
+    private void putX25519(String type, Map<String, String> attributes, Class<?> spiClass, Supplier<Object> spi) {
+        putEngine(type, "XDH", List.of(), attributes, spiClass, spi);
+        putEngine(type, "X25519", List.of("1.3.101.110", "OID.1.3.101.110"), attributes, spiClass, spi);
+    }
+
+    /** A service whose engine objects come from {@code spi} (constructors here take arguments or are not public). */
+    private void putEngine(String type, String algorithm, List<String> aliases, Map<String, String> attributes,
+            Class<?> spiClass, Supplier<Object> spi) {
+        putService(new Service(this, type, algorithm, spiClass.getName(), aliases, attributes) {
+            @Override
+            public Object newInstance(Object parameter) {
+                return spi.get();
+            }
+        });
     }
 
     /**

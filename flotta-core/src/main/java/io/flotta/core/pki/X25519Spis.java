@@ -30,6 +30,8 @@ import javax.crypto.SecretKey;
 import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.math.ec.rfc7748.X25519;
+import org.bouncycastle.util.BigIntegers;
+import org.bouncycastle.util.encoders.Hex;
 
 /**
  * X25519 (RFC 7748) for {@link HandshakeCryptoProvider}: key pairs, keys from their specs and the
@@ -44,8 +46,8 @@ final class X25519Spis {
     /** 2^255 - 19. */
     private static final BigInteger P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
     // DER prefixes of the only encodings of X25519 keys (RFC 8410): OID 1.3.101.110, no parameters
-    private static final byte[] SPKI_PREFIX = hex("302a300506032b656e032100");
-    private static final byte[] PKCS8_PREFIX = hex("302e020100300506032b656e04220420");
+    private static final byte[] SPKI_PREFIX = Hex.decode("302a300506032b656e032100");
+    private static final byte[] PKCS8_PREFIX = Hex.decode("302e020100300506032b656e04220420");
 
     private X25519Spis() {
     }
@@ -101,14 +103,14 @@ final class X25519Spis {
         }
 
         static PublicKeyImpl of(BigInteger u) {
-            return new PublicKeyImpl(littleEndian(u.mod(P)));
+            // little-endian, as RFC 7748 encodes u
+            return new PublicKeyImpl(org.bouncycastle.util.Arrays.reverseInPlace(
+                    BigIntegers.asUnsignedByteArray(KEY_BYTES, u.mod(P))));
         }
 
         @Override
         public BigInteger getU() {
-            byte[] bigEndian = bytes().clone();
-            reverse(bigEndian);
-            return new BigInteger(1, bigEndian);
+            return new BigInteger(1, org.bouncycastle.util.Arrays.reverse(bytes()));
         }
 
         @Override
@@ -195,26 +197,26 @@ final class X25519Spis {
 
         @Override
         protected <T extends KeySpec> T engineGetKeySpec(Key key, Class<T> type) throws InvalidKeySpecException {
+            Key ours;
             try {
-                Key ours = engineTranslateKey(key);
-                KeySpec spec;
-                if (ours instanceof PublicKeyImpl pub) {
-                    spec = type.isAssignableFrom(XECPublicKeySpec.class)
-                            ? new XECPublicKeySpec(NamedParameterSpec.X25519, pub.getU())
-                            : type.isAssignableFrom(X509EncodedKeySpec.class) ? new X509EncodedKeySpec(pub.getEncoded()) : null;
-                } else {
-                    PrivateKeyImpl priv = (PrivateKeyImpl) ours;
-                    spec = type.isAssignableFrom(XECPrivateKeySpec.class)
-                            ? new XECPrivateKeySpec(NamedParameterSpec.X25519, priv.bytes())
-                            : type.isAssignableFrom(PKCS8EncodedKeySpec.class) ? new PKCS8EncodedKeySpec(priv.getEncoded()) : null;
-                }
-                if (spec == null) {
-                    throw new InvalidKeySpecException("no " + type.getName() + " for an X25519 key");
-                }
-                return type.cast(spec);
+                ours = engineTranslateKey(key);
             } catch (InvalidKeyException e) {
                 throw new InvalidKeySpecException(e.getMessage(), e);
             }
+            KeySpec spec = null;
+            if (ours instanceof PublicKeyImpl pub && type.isAssignableFrom(XECPublicKeySpec.class)) {
+                spec = new XECPublicKeySpec(NamedParameterSpec.X25519, pub.getU());
+            } else if (ours instanceof PublicKeyImpl && type.isAssignableFrom(X509EncodedKeySpec.class)) {
+                spec = new X509EncodedKeySpec(ours.getEncoded());
+            } else if (ours instanceof PrivateKeyImpl priv && type.isAssignableFrom(XECPrivateKeySpec.class)) {
+                spec = new XECPrivateKeySpec(NamedParameterSpec.X25519, priv.bytes());
+            } else if (ours instanceof PrivateKeyImpl && type.isAssignableFrom(PKCS8EncodedKeySpec.class)) {
+                spec = new PKCS8EncodedKeySpec(ours.getEncoded());
+            }
+            if (spec == null) {
+                throw new InvalidKeySpecException("no " + type.getName() + " for an X25519 key");
+            }
+            return type.cast(spec);
         }
 
         @Override
@@ -335,34 +337,11 @@ final class X25519Spis {
         return new PrivateKeyImpl(scalar);
     }
 
-    private static byte[] littleEndian(BigInteger value) {
-        byte[] bigEndian = value.toByteArray();
-        byte[] out = new byte[KEY_BYTES];
-        // toByteArray may add a leading zero byte; value < p fits in 32 bytes
-        for (int i = 0; i < Math.min(KEY_BYTES, bigEndian.length); i++) {
-            out[i] = bigEndian[bigEndian.length - 1 - i];
-        }
-        return out;
-    }
-
     private static byte[] after(byte[] prefix, byte[] encoded) throws InvalidKeySpecException {
         if (encoded.length != prefix.length + KEY_BYTES
                 || !Arrays.equals(encoded, 0, prefix.length, prefix, 0, prefix.length)) {
             throw new InvalidKeySpecException("not an X25519 key encoding");
         }
         return Arrays.copyOfRange(encoded, prefix.length, encoded.length);
-    }
-
-
-    private static void reverse(byte[] b) {
-        for (int i = 0, j = b.length - 1; i < j; i++, j--) {
-            byte t = b[i];
-            b[i] = b[j];
-            b[j] = t;
-        }
-    }
-
-    private static byte[] hex(String s) {
-        return java.util.HexFormat.of().parseHex(s);
     }
 }

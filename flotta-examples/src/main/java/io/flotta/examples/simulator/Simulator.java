@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotta.core.providers.ProviderRegistry;
 import io.flotta.examples.admin.AdminClient;
-import io.flotta.spi.transport.TransportClient;
 import io.flotta.spi.transport.TransportClientConfig;
 import io.flotta.spi.transport.TransportClientProvider;
 import java.io.IOException;
@@ -85,10 +84,7 @@ public final class Simulator {
             if (settings.warmUpDevices() > 0) {
                 warmUp(provider);
             }
-            for (int i = 0; i < settings.devices(); i++) {
-                devices.add(new SimulatedDevice(i, settings.idPrefix() + "-" + i, workloadsOf(i), client(provider),
-                        stats));
-            }
+            devices.addAll(newDevices(provider, settings.idPrefix() + "-", settings.devices(), stats));
             running = true;
             ScheduledExecutorService scheduler = scheduler();
             List<Thread> pollers = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -146,21 +142,25 @@ public final class Simulator {
 
     /** Pairs the warm-up devices, each fetches its configuration once, then they stop; nothing of it is reported. */
     private void warmUp(TransportClientProvider provider) throws InterruptedException {
-        SimulatedDevice.Stats uncounted = newStats();
-        List<SimulatedDevice> warmUp = new ArrayList<>(settings.warmUpDevices());
-        for (int i = 0; i < settings.warmUpDevices(); i++) {
-            warmUp.add(new SimulatedDevice(i, settings.idPrefix() + "-warm-up-" + i, workloadsOf(i % settings.devices()),
-                    client(provider), uncounted));
-        }
+        List<SimulatedDevice> warmUp = newDevices(provider, settings.idPrefix() + "-warm-up-", settings.warmUpDevices(),
+                newStats());
         double seconds = pair(warmUp, SimulatedDevice::fetchConfiguration);
         warmUp.forEach(SimulatedDevice::stop);
         LOG.info("warm-up: {} devices paired in {} s, now stopped", warmUp.stream().filter(SimulatedDevice::paired)
                 .count(), String.format("%.1f", seconds));
     }
 
-    private TransportClient client(TransportClientProvider provider) {
-        return provider.create(new TransportClientConfig(settings.bundle().server(), settings.bundle().caCertificates(),
-                settings.bundle().registration(), null, null));
+    /** Devices {@code <prefix>0} to {@code <prefix>(count - 1)}, the workload mix laid over them as over the fleet. */
+    private List<SimulatedDevice> newDevices(TransportClientProvider provider, String prefix, int count,
+            SimulatedDevice.Stats counted) {
+        List<SimulatedDevice> made = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            made.add(new SimulatedDevice(i, prefix + i, workloadsOf(i % settings.devices()),
+                    provider.create(new TransportClientConfig(settings.bundle().server(),
+                            settings.bundle().caCertificates(), settings.bundle().registration(), null, null)),
+                    counted));
+        }
+        return made;
     }
 
     private static SimulatedDevice.Stats newStats() {
