@@ -39,6 +39,7 @@ work="$(mktemp -d /tmp/flotta-bench.XXXXXX)"
 jar="$work/flotta.jar"
 cp "${jars[0]}" "$jar"
 summary="$work/summary.md"
+header="$work/header.md"
 server_pid=""
 stop_server() {
   if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
@@ -55,6 +56,13 @@ echo "results in $work"
 server_aot=()
 simulator_aot=()
 
+# The machine's speed at the moment: P-256 signatures per second on one core (OpenSSL, 2 s). Our
+# machines are shared, and their speed moves by a third between hours; measured before and after
+# each run, it says which runs can be compared.
+machine_speed() {
+  openssl speed -seconds 2 -mr ecdsap256 2>/dev/null | awk -F: '/^\+F4:/ {printf "%.0f", $4; found=1} END {if (!found) printf "-"}'
+}
+
 # run NAME DEVICES TRANSPORT [simulate options...]
 run() {
   local name="$1" devices="$2" transport="$3"
@@ -63,6 +71,8 @@ run() {
   mkdir -p "$dir"
   echo
   echo "=== $name: $devices devices over $transport $* (warm-up ${WARMUP:-0}; $(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg))"
+  local speed_before speed_after
+  speed_before="$(machine_speed)"
   java -Xmx"${SERVER_HEAP:-2g}" "${server_aot[@]}" -jar "$jar" server --data-dir "$dir/data" --bundle "$dir/data/bootstrap" \
     --port 0 --grpc-port 0 --admin-port 0 --no-object-store --heartbeat-seconds "$HEARTBEAT" \
     >"$dir/server.log" 2>&1 &
@@ -81,7 +91,10 @@ run() {
       --bundle "$dir/data/bootstrap" --admin-dir "$dir/data" --duration "$DURATION" \
       --heartbeat-seconds "$HEARTBEAT" --workloads "$WORKLOADS" --json "$dir/report.json" --pairing-concurrency "${PAIRING:-4}" --warm-up "${WARMUP:-0}" "$@" \
       2>"$dir/simulator.log" | tee "$dir/table.txt"; then
-    grep '^summary: ' "$dir/table.txt" | sed -e 's/^summary: //' >>"$summary" || true
+    speed_after="$(machine_speed)"
+    echo "machine speed (P-256 signatures per second on one core): $speed_before before, $speed_after after"
+    [[ -s "$header" ]] || grep '^summary header: ' "$dir/table.txt" | sed -e 's/^summary header: //; s/$/ machine speed before\/after |/' >"$header" || true
+    grep '^summary: ' "$dir/table.txt" | sed -e "s/^summary: //; s/\$/ $speed_before \/ $speed_after |/" >>"$summary" || true
   else
     echo "$name failed; last simulator lines:" >&2
     grep -v ' INFO ' "$dir/simulator.log" | tail -5 >&2 || true
@@ -118,6 +131,9 @@ done
 
 echo
 echo "summary ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -sr)):"
-echo "| devices | transport | configuration | pairing s | heartbeat p50/p99/max ms | configuration p50/p99/max ms | fan-out last s | errors | control plane CPU avg | control plane heap max MB | simulator CPU avg | load average |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+if [[ -s "$header" ]]; then
+  cat "$header"
+  # the separator line: one "---" per column of the header
+  sed -e 's/[^|]//g; s/|/---|/g; s/^---//' "$header"
+fi
 cat "$summary" 2>/dev/null || true

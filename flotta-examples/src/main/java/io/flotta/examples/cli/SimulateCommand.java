@@ -93,6 +93,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 .build();
         SimulationReport report = new Simulator(settings).run();
         System.out.println(report.table());
+        System.out.println("summary header: " + SimulationReport.summaryHeader());
         System.out.println("summary: " + report.summaryRow());
         if (json != null) {
             Files.writeString(json, report.json() + "\n");

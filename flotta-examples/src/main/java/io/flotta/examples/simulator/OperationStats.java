@@ -69,9 +69,14 @@ final class OperationStats {
 
     /** The numbers over {@code seconds} of wall time. */
     SimulationReport.Operation snapshot(double seconds) {
+        return snapshot(name, seconds);
+    }
+
+    /** The same under another name (a phase of this operation reported on its own). */
+    SimulationReport.Operation snapshot(String reportedName, double seconds) {
         long n = count.get();
         boolean hasLatency = timed && latencies.getTotalCount() > 0;
-        return new SimulationReport.Operation(name, n, errors.get(), seconds > 0 ? n / seconds : 0,
+        return new SimulationReport.Operation(reportedName, n, errors.get(), seconds > 0 ? n / seconds : 0,
                 hasLatency ? latencies.getValueAtPercentile(50) / 1000.0 : null,
                 hasLatency ? latencies.getValueAtPercentile(99) / 1000.0 : null,
                 hasLatency ? latencies.getMaxValue() / 1000.0 : null,

@@ -80,17 +80,21 @@ public record SimulationReport(
         return b.toString();
     }
 
-    /** The header of {@link #summaryRow()}: one Markdown table row per run, for docs/performance.md. */
+    /** The header line of {@link #summaryRow()}'s Markdown table (docs/performance.md), without the separator. */
     public static String summaryHeader() {
-        return "| devices | transport | configuration | pairing s | heartbeat p50/p99/max ms | configuration "
-                + "p50/p99/max ms | fan-out last s | errors | control plane CPU avg | control plane heap max MB | "
-                + "simulator CPU avg | load average |\n|---|---|---|---|---|---|---|---|---|---|---|---|";
+        return "| devices | transport | configuration | pairing s | heartbeat p50/p99/max ms | heartbeat p99 during "
+                + "change ms | configuration p50/p99/max ms | fan-out last s | errors | control plane CPU avg | "
+                + "control plane heap max MB | simulator CPU avg | load average |";
     }
 
     public String summaryRow() {
         long errors = operations.stream().mapToLong(Operation::errors).sum();
-        return String.format(Locale.ROOT, "| %d | %s | %s | %.1f | %s | %s | %s | %d | %s | %s | %s | %s |", devices,
-                transport, mode, registrationSeconds, latencies("heartbeat"), latencies("configuration"),
+        String duringChange = operations.stream()
+                .filter(o -> o.name().equals(Simulator.HEARTBEAT_DURING_CHANGE) && o.p99Millis() != null)
+                .findFirst().map(o -> millis(o.p99Millis())).orElse("-");
+        return String.format(Locale.ROOT, "| %d | %s | %s | %.1f | %s | %s | %s | %s | %d | %s | %s | %s | %s |",
+                devices, transport, mode, registrationSeconds, latencies("heartbeat"), duringChange,
+                latencies("configuration"),
                 fanOut == null ? "-" : String.format(Locale.ROOT, "%.2f (%d/%d)", fanOut.lastSeconds(),
                         fanOut.reached(), fanOut.devices()), errors,
                 controlPlane == null ? "-" : percent(controlPlane.cpuAverage()),

@@ -64,6 +64,8 @@ public final class Simulator {
     private final SimulatedDevice.Stats stats = newStats();
     private final AtomicLong heartbeatsAccepted = new AtomicLong();
     private final AtomicLong heartbeatsRefused = new AtomicLong();
+    /** The report's name for heartbeats sent while a change reached the fleet. */
+    static final String HEARTBEAT_DURING_CHANGE = "heartbeat during change";
     private volatile boolean running;
     /** Where the heartbeat phases are counted from. */
     private final long epoch = System.nanoTime();
@@ -106,7 +108,19 @@ public final class Simulator {
             }
             Thread.sleep(settings.duration().toMillis());
             awaitEveryDevice(devices);
-            SimulationReport.FanOut fanOut = settings.fanOut() ? fanOut(admin, devices) : null;
+            // Heartbeats sent while a change goes out to the whole fleet queue behind thousands of
+            // configuration answers: they are reported apart, not mixed into the steady state.
+            SimulationReport.Operation heartbeats = stats.heartbeat().snapshot(
+                    (System.nanoTime() - steadyStart) / 1e9);
+            SimulationReport.Operation heartbeatsDuringChange = null;
+            SimulationReport.FanOut fanOut = null;
+            if (settings.fanOut()) {
+                stats.heartbeat().reset();
+                long changeStart = System.nanoTime();
+                fanOut = fanOut(admin, devices);
+                heartbeatsDuringChange = stats.heartbeat().snapshot(HEARTBEAT_DURING_CHANGE,
+                        (System.nanoTime() - changeStart) / 1e9);
+            }
             double measured = (System.nanoTime() - steadyStart) / 1e9;
             sampler.sampleNow(); // short runs end before the first periodic sample
             SimulationReport.Resources controlPlane = sampler.controlPlane();
@@ -121,11 +135,18 @@ public final class Simulator {
             List<SimulationReport.Operation> operations = new ArrayList<>();
             operations.add(stats.enrolment().snapshot(registrationSeconds));
             operations.add(stats.registration().snapshot(registrationSeconds));
-            for (OperationStats op : List.of(stats.configuration(), stats.longPoll(), stats.heartbeat(),
-                    stats.renewal())) {
+            for (OperationStats op : List.of(stats.configuration(), stats.longPoll())) {
                 if (op.count() > 0) {
                     operations.add(op.snapshot(measured));
                 }
+            }
+            for (SimulationReport.Operation op : java.util.Arrays.asList(heartbeats, heartbeatsDuringChange)) {
+                if (op != null && op.count() > 0) {
+                    operations.add(op);
+                }
+            }
+            if (stats.renewal().count() > 0) {
+                operations.add(stats.renewal().snapshot(measured));
             }
             return new SimulationReport(settings.transport(),
                     settings.mode() == SimulatorSettings.Mode.LONG_POLL ? "long poll" : "full configuration every "

@@ -67,6 +67,13 @@ class SimulatorIT {
             assertThat(report.controlPlane().heapMaxMegabytes()).isPositive();
             assertThat(report.json()).contains("\"heartbeat\"");
             assertThat(report.table()).contains("heartbeat", "control plane");
+            // the benchmark script puts each run's row under the header the simulator prints
+            assertThat(report.summaryRow().chars().filter(c -> c == '|').count())
+                    .isEqualTo(SimulationReport.summaryHeader().chars().filter(c -> c == '|').count());
+            // heartbeats sent while the change went out are reported on their own, never twice
+            assertThat(report.operations()).filteredOn(o -> o.name().startsWith("heartbeat"))
+                    .extracting(SimulationReport.Operation::name).doesNotHaveDuplicates()
+                    .isSubsetOf("heartbeat", "heartbeat during change");
 
             // the control plane saw the same fleet: every device registered and reported its workloads running
             List<DeviceView> devices = cp.controlPlane().devices();
