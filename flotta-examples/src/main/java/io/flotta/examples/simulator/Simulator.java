@@ -140,7 +140,7 @@ public final class Simulator {
                     operations.add(op.snapshot(measured));
                 }
             }
-            for (SimulationReport.Operation op : java.util.Arrays.asList(heartbeats, heartbeatsDuringChange)) {
+            for (SimulationReport.Operation op : Arrays.asList(heartbeats, heartbeatsDuringChange)) {
                 if (op != null && op.count() > 0) {
                     operations.add(op);
                 }
@@ -161,12 +161,18 @@ public final class Simulator {
         }
     }
 
-    /** Pairs the warm-up devices, each fetches its configuration once, then they stop; nothing of it is reported. */
+    /**
+     * Pairs the warm-up devices; each fetches its configuration once and stops at once, so that a
+     * warm-up larger than the fleet does not hold a connection per device. Nothing of it is reported.
+     */
     private void warmUp(TransportClientProvider provider) throws InterruptedException {
         List<SimulatedDevice> warmUp = newDevices(provider, settings.idPrefix() + "-warm-up-", settings.warmUpDevices(),
                 newStats());
-        double seconds = pair(warmUp, SimulatedDevice::fetchConfiguration);
-        warmUp.forEach(SimulatedDevice::stop);
+        double seconds = pair(warmUp, d -> {
+            d.fetchConfiguration();
+            d.stop();
+        });
+        warmUp.forEach(SimulatedDevice::stop); // those that did not pair
         LOG.info("warm-up: {} devices paired in {} s, now stopped", warmUp.stream().filter(SimulatedDevice::paired)
                 .count(), String.format("%.1f", seconds));
     }
