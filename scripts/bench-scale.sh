@@ -13,7 +13,9 @@
 #   WORKLOADS    workload mix, count=percent pairs (default 0=50,1=30,3=20)
 #   PAIRING      devices pairing at once (default 4: two per core keeps the CPU busy; more only queues)
 #   WARMUP       devices paired (then stopped) before each measured fleet, so that pairing is
-#                measured with both JVMs warm, as a control plane in service is (default 0: cold)
+#                measured with both JVMs warm, as a control plane in service is (default 0: cold;
+#                the warm rows of docs/performance.md use 10000: code that runs once per pairing
+#                reaches the JIT's last tier only after several thousand pairings)
 #   SERVER_HEAP, SIMULATOR_HEAP  -Xmx of the two JVMs (default 2g and 3g)
 #   AOT          with JDK 25 or later (the `java` on PATH), 1 (default) first runs a training fleet
 #                of 1,000 devices that leaves an ahead-of-time cache for each of the two JVMs
