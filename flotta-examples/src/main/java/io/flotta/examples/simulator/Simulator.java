@@ -59,13 +59,13 @@ public final class Simulator {
      */
     private static final ThreadFactory VIRTUAL_THREADS = virtualThreads();
     private static final Duration FAN_OUT_TIMEOUT = Duration.ofSeconds(120);
+    /** The report's name for heartbeats sent while a change reached the fleet. */
+    static final String HEARTBEAT_DURING_CHANGE = "heartbeat during change";
 
     private final SimulatorSettings settings;
     private final SimulatedDevice.Stats stats = newStats();
     private final AtomicLong heartbeatsAccepted = new AtomicLong();
     private final AtomicLong heartbeatsRefused = new AtomicLong();
-    /** The report's name for heartbeats sent while a change reached the fleet. */
-    static final String HEARTBEAT_DURING_CHANGE = "heartbeat during change";
     private volatile boolean running;
     /** Where the heartbeat phases are counted from. */
     private final long epoch = System.nanoTime();
