@@ -297,7 +297,6 @@ public final class KubernetesStore implements Store {
         return existed;
     }
 
-
     /**
      * Keeps a write's result until the informer shows it. The informer updates its cache before it
      * calls the handler, so checking the cache after the put cannot miss an event that came first.

@@ -55,7 +55,6 @@ public final class HandshakeCryptoProvider extends Provider {
     private static final long serialVersionUID = 1L;
     /** The provider's name in the JVM's list. */
     public static final String NAME = "FlottaHandshakeCrypto";
-    static final SecureRandom RANDOM = new SecureRandom();
 
     public HandshakeCryptoProvider() {
         super(NAME, "1.0", "ECDSA and EC key pairs on named curves, and X25519, through BouncyCastle's"
@@ -124,7 +123,7 @@ public final class HandshakeCryptoProvider extends Provider {
         private static final Map<Curve, String> NAMED_PARAMETERS = namedParameters();
         // the JDK's default size
         private String curve = "secp384r1";
-        private SecureRandom random = RANDOM;
+        private SecureRandom random = Signatures.RANDOM;
 
         @Override
         public void initialize(int keysize, SecureRandom random) {
@@ -170,7 +169,7 @@ public final class HandshakeCryptoProvider extends Provider {
 
         private void use(String named, SecureRandom random) {
             this.curve = named;
-            this.random = random == null ? RANDOM : random;
+            this.random = random == null ? Signatures.RANDOM : random;
         }
 
         @Override
@@ -204,14 +203,14 @@ public final class HandshakeCryptoProvider extends Provider {
 
         @Override
         protected void engineInitSign(PrivateKey key) throws InvalidKeyException {
-            engineInitSign(key, RANDOM);
+            engineInitSign(key, Signatures.RANDOM);
         }
 
         @Override
         protected void engineInitSign(PrivateKey key, SecureRandom random) throws InvalidKeyException {
             signer.init(true, new ParametersWithRandom(Signatures.ecPrivate(key)
                     .orElseThrow(() -> new InvalidKeyException("not an EC private key on a named curve")),
-                    random == null ? RANDOM : random));
+                    random == null ? Signatures.RANDOM : random));
         }
 
         @Override

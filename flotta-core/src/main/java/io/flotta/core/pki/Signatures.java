@@ -12,7 +12,9 @@ import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -48,7 +50,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class Signatures {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** The randomness of every key and signature made here and in {@link HandshakeCryptoProvider}. */
+    static final SecureRandom RANDOM = new SecureRandom();
+    /** Named curves' domains by OID, built once: every signature, verification and key uses one. */
+    private static final Map<ASN1ObjectIdentifier, Optional<ECDomainParameters>> DOMAINS = new ConcurrentHashMap<>();
     private static final DefaultSignatureAlgorithmIdentifierFinder SIGNATURE_IDS =
             new DefaultSignatureAlgorithmIdentifierFinder();
     private static final DefaultDigestAlgorithmIdentifierFinder DIGEST_IDS = new DefaultDigestAlgorithmIdentifierFinder();
@@ -63,11 +68,9 @@ public final class Signatures {
 
     /** As {@link #generateEc(String)}, drawing the private key from {@code random}. */
     static KeyPair generateEc(String curve, SecureRandom random) throws GeneralSecurityException {
-        X9ECParameters parameters = CustomNamedCurves.getByName(curve);
-        if (parameters == null) {
-            throw new GeneralSecurityException("unknown curve " + curve);
-        }
-        ECNamedDomainParameters domain = new ECNamedDomainParameters(CustomNamedCurves.getOID(curve), parameters);
+        ASN1ObjectIdentifier oid = CustomNamedCurves.getOID(curve);
+        ECDomainParameters domain = (oid == null ? Optional.<ECDomainParameters>empty() : namedDomain(oid))
+                .orElseThrow(() -> new GeneralSecurityException("unknown curve " + curve));
         ECKeyPairGenerator generator = new ECKeyPairGenerator();
         generator.init(new ECKeyGenerationParameters(domain, random));
         AsymmetricCipherKeyPair pair = generator.generateKeyPair();
@@ -153,10 +156,13 @@ public final class Signatures {
 
     /** The fast implementation of a named curve; empty for explicit parameters or unknown curves. */
     private static Optional<ECDomainParameters> namedDomain(AlgorithmIdentifier algorithm) {
-        if (!(algorithm.getParameters() instanceof ASN1ObjectIdentifier oid)) {
-            return Optional.empty();
-        }
-        X9ECParameters parameters = CustomNamedCurves.getByOID(oid);
-        return parameters == null ? Optional.empty() : Optional.of(new ECNamedDomainParameters(oid, parameters));
+        return algorithm.getParameters() instanceof ASN1ObjectIdentifier oid ? namedDomain(oid) : Optional.empty();
+    }
+
+    private static Optional<ECDomainParameters> namedDomain(ASN1ObjectIdentifier oid) {
+        return DOMAINS.computeIfAbsent(oid, o -> {
+            X9ECParameters parameters = CustomNamedCurves.getByOID(o);
+            return parameters == null ? Optional.empty() : Optional.of(new ECNamedDomainParameters(o, parameters));
+        });
     }
 }

@@ -163,7 +163,7 @@ final class X25519Spis {
         @Override
         public KeyPair generateKeyPair() {
             byte[] scalar = new byte[KEY_BYTES];
-            X25519.generatePrivateKey(random == null ? HandshakeCryptoProvider.RANDOM : random, scalar);
+            X25519.generatePrivateKey(random == null ? Signatures.RANDOM : random, scalar);
             byte[] u = new byte[KEY_BYTES];
             X25519.generatePublicKey(scalar, 0, u, 0);
             return new KeyPair(new PublicKeyImpl(u), new PrivateKeyImpl(scalar));

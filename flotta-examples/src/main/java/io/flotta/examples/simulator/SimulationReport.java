@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.flotta.core.model.ModelJson;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What one simulator run measured: per operation counts, throughput and latencies; the fleet-level
@@ -89,9 +90,7 @@ public record SimulationReport(
 
     public String summaryRow() {
         long errors = operations.stream().mapToLong(Operation::errors).sum();
-        String duringChange = operations.stream()
-                .filter(o -> o.name().equals(Simulator.HEARTBEAT_DURING_CHANGE) && o.p99Millis() != null)
-                .findFirst().map(o -> millis(o.p99Millis())).orElse("-");
+        String duringChange = timed(Simulator.HEARTBEAT_DURING_CHANGE).map(o -> millis(o.p99Millis())).orElse("-");
         return String.format(Locale.ROOT, "| %d | %s | %s | %.1f | %s | %s | %s | %s | %d | %s | %s | %s | %s |",
                 devices, transport, mode, registrationSeconds, latencies("heartbeat"), duringChange,
                 latencies("configuration"),
@@ -103,9 +102,13 @@ public record SimulationReport(
     }
 
     private String latencies(String operation) {
-        return operations.stream().filter(o -> o.name().equals(operation) && o.p50Millis() != null).findFirst()
-                .map(o -> millis(o.p50Millis()) + " / " + millis(o.p99Millis()) + " / " + millis(o.maxMillis()))
-                .orElse("-");
+        return timed(operation).map(o -> millis(o.p50Millis()) + " / " + millis(o.p99Millis()) + " / "
+                + millis(o.maxMillis())).orElse("-");
+    }
+
+    /** The operation of that name, if it was timed (long polls are not). */
+    private Optional<Operation> timed(String operation) {
+        return operations.stream().filter(o -> o.name().equals(operation) && o.p50Millis() != null).findFirst();
     }
 
     private static void row(StringBuilder b, String name, Resources r) {
