@@ -67,7 +67,7 @@ class EmbeddingSamplesIT {
             assertThat(cp.controlPlane().deployments()).extracting(DeploymentView::name).containsExactly("web");
 
             ScheduledFuture<?> daily = Backups.daily(cp, dir.resolve("backups"), scheduler);
-            Files.createDirectories(dir.resolve("backups"));
+            // no directory made beforehand: the first backup, at once, creates it
             Path backup = Polling.await("today's backup", WAIT, () -> {
                 try (var files = Files.list(dir.resolve("backups"))) {
                     return files.filter(f -> f.getFileName().toString().matches("flotta-\\d{4}-\\d\\d-\\d\\d\\.db"))

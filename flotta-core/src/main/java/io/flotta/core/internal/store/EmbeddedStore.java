@@ -200,7 +200,8 @@ public final class EmbeddedStore implements Store {
      * the copy holds exactly the writes committed when it started, and writers are not blocked (WAL).
      * Last-seen times are in it as of their last flush (see {@code embedded.last-seen-flush-interval}).
      * The copy is written beside {@code target}, synced, then moved into place, so {@code target}
-     * either is a complete database or does not exist. To restore, put the file as {@code flotta.db}
+     * either is a complete database or does not exist; a missing directory of {@code target} is
+     * created first (a scheduled backup into a new directory works the first time). To restore, put the file as {@code flotta.db}
      * into the directory of a store that is not open (and remove any {@code flotta.db-wal} and
      * {@code flotta.db-shm} there).
      *
@@ -217,6 +218,7 @@ public final class EmbeddedStore implements Store {
         }
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
         try {
+            Files.createDirectories(file.getParent());
             Files.deleteIfExists(partial);
             SQLiteConfig config = new SQLiteConfig();
             config.setReadOnly(true);

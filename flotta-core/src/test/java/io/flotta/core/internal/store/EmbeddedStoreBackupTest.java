@@ -49,6 +49,19 @@ class EmbeddedStoreBackupTest {
     }
 
     @Test
+    void aBackupIntoADirectoryNotMadeYetCreatesIt() throws Exception {
+        Path target = dir.resolve("backups/daily/flotta.db");
+        try (EmbeddedStore store = EmbeddedStoreTest.open(dir.resolve("live"))) {
+            Resource d1 = store.create(EmbeddedStoreTest.device("d1"));
+            store.backup(target);
+
+            try (EmbeddedStore restored = EmbeddedStoreTest.open(restore(target, dir.resolve("restored")))) {
+                assertThat(restored.list(Kind.DEVICE)).containsExactly(d1);
+            }
+        }
+    }
+
+    @Test
     void aBackupTakenUnderWritesIsASnapshotOfCommittedWrites() throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger created = new AtomicInteger();
